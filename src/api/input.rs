@@ -1,0 +1,247 @@
+//! Parsing a request body into the distinct account IDs it names.
+//!
+//! GuardDuty's model is `{"accountIds": [...]}` with 1 to 50 elements of 12
+//! characters. Each element may be a string or, as the API pages' syntax block
+//! shows, `{"accountId": "..."}`. Unknown members are ignored, as AWS does.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::error::InputError;
+use crate::domain::{AccountId, AccountIdError};
+
+pub const MIN_ACCOUNTS: usize = 1;
+pub const MAX_ACCOUNTS: usize = 50;
+
+/// The top level is read with serde's derive (not into a `Value`) so that a
+/// duplicated `accountIds` member is an error instead of last-one-wins.
+#[derive(Deserialize)]
+struct Body {
+    #[serde(rename = "accountIds", default)]
+    account_ids: Option<Value>,
+}
+
+/// Parses a body into its account IDs, in request order, each once.
+pub fn parse_account_ids(body: &[u8]) -> Result<Vec<AccountId>, InputError> {
+    let elements = match read_body(body)?.account_ids {
+        None | Some(Value::Null) => return Err(InputError::missing("accountIds")),
+        Some(Value::Array(elements)) => elements,
+        Some(other) => {
+            return Err(InputError::invalid(
+                "accountIds",
+                format!("must be a list of account IDs, not {}", kind(&other)),
+            ));
+        }
+    };
+    if !(MIN_ACCOUNTS..=MAX_ACCOUNTS).contains(&elements.len()) {
+        return Err(InputError::out_of_range(
+            "accountIds",
+            format!(
+                "must hold {MIN_ACCOUNTS} to {MAX_ACCOUNTS} account IDs, not {}",
+                elements.len()
+            ),
+        ));
+    }
+    let mut ids: Vec<AccountId> = Vec::with_capacity(elements.len());
+    for (index, element) in elements.iter().enumerate() {
+        let id = parse_element(index, element)?;
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
+}
+
+fn read_body(body: &[u8]) -> Result<Body, InputError> {
+    // restJson1 treats an empty payload as an empty object.
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Body { account_ids: None });
+    }
+    if !body.trim_ascii_start().starts_with(b"{") {
+        return Err(InputError::invalid(
+            "body",
+            "must be a JSON object with an accountIds member",
+        ));
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        // serde's text for a bad top level names the field, never the input.
+        InputError::invalid("body", format!("is not valid JSON ({e})"))
+    })
+}
+
+fn parse_element(index: usize, element: &Value) -> Result<AccountId, InputError> {
+    let (param, value) = match element {
+        Value::String(s) => (format!("accountIds[{index}]"), s),
+        Value::Object(member) => {
+            let param = format!("accountIds[{index}].accountId");
+            match member.get("accountId") {
+                None | Some(Value::Null) => return Err(InputError::missing(param)),
+                Some(Value::String(s)) => (param, s),
+                Some(other) => {
+                    let detail = format!("must be a string, not {}", kind(other));
+                    return Err(InputError::invalid(param, detail));
+                }
+            }
+        }
+        other => {
+            let detail = format!(
+                "must be an account ID string or an object with an accountId, not {}",
+                kind(other)
+            );
+            return Err(InputError::invalid(format!("accountIds[{index}]"), detail));
+        }
+    };
+    AccountId::parse(value).map_err(|e| match e {
+        AccountIdError::Length(n) => InputError::out_of_range(
+            param,
+            format!("account ID must be exactly 12 characters, not {n}"),
+        ),
+        AccountIdError::NotDigits => {
+            InputError::invalid(param, "account ID must be exactly 12 digits (0-9)")
+        }
+    })
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::error::InputErrorKind::{self, *};
+
+    fn ids(body: &str) -> Vec<String> {
+        parse_account_ids(body.as_bytes())
+            .unwrap()
+            .iter()
+            .map(|id| id.as_str().to_owned())
+            .collect()
+    }
+
+    fn err(body: &[u8]) -> (InputErrorKind, String) {
+        let e = parse_account_ids(body).unwrap_err();
+        (e.kind, e.message())
+    }
+
+    #[test]
+    fn both_element_forms_in_order_and_each_once() {
+        let body = r#"{"accountIds":["111111111111",{"accountId":"222222222222"},"111111111111","333333333333"],"extra":1}"#;
+        assert_eq!(ids(body), ["111111111111", "222222222222", "333333333333"]);
+    }
+
+    #[test]
+    fn missing_parameters() {
+        for body in [
+            "",
+            "  ",
+            "{}",
+            r#"{"accountIds":null}"#,
+            r#"{"AccountIds":[]}"#,
+        ] {
+            assert_eq!(
+                err(body.as_bytes()),
+                (
+                    Missing,
+                    "accountIds: required parameter is not specified".into()
+                ),
+                "{body}"
+            );
+        }
+        assert_eq!(
+            err(br#"{"accountIds":[{"id":"1"}]}"#),
+            (
+                Missing,
+                "accountIds[0].accountId: required parameter is not specified".into()
+            )
+        );
+    }
+
+    #[test]
+    fn out_of_range_values() {
+        let (kind, message) = err(br#"{"accountIds":[]}"#);
+        assert_eq!(
+            (kind, message.as_str()),
+            (
+                OutOfRange,
+                "accountIds: must hold 1 to 50 account IDs, not 0"
+            )
+        );
+        let many = format!(
+            r#"{{"accountIds":[{}]}}"#,
+            vec![r#""111111111111""#; 51].join(",")
+        );
+        assert_eq!(
+            err(many.as_bytes()).1,
+            "accountIds: must hold 1 to 50 account IDs, not 51"
+        );
+        assert_eq!(
+            err(br#"{"accountIds":["111111111111","111111111111","11111111111"]}"#),
+            (
+                OutOfRange,
+                "accountIds[2]: account ID must be exactly 12 characters, not 11".into()
+            )
+        );
+        assert_eq!(
+            err(br#"{"accountIds":[{"accountId":" 111111111111 "}]}"#).1,
+            "accountIds[0].accountId: account ID must be exactly 12 characters, not 14"
+        );
+    }
+
+    #[test]
+    fn invalid_values() {
+        let cases: [(&[u8], &str); 9] = [
+            (
+                b"not json",
+                "body: must be a JSON object with an accountIds member",
+            ),
+            (
+                b"[1]",
+                "body: must be a JSON object with an accountIds member",
+            ),
+            (
+                br#"{"accountIds":"111111111111"}"#,
+                "accountIds: must be a list of account IDs, not a string",
+            ),
+            (
+                br#"{"accountIds":[111111111111]}"#,
+                "accountIds[0]: must be an account ID string or an object with an accountId, not a number",
+            ),
+            (
+                br#"{"accountIds":["111111111111",true]}"#,
+                "accountIds[1]: must be an account ID string or an object with an accountId, not a boolean",
+            ),
+            (
+                br#"{"accountIds":[{"accountId":7}]}"#,
+                "accountIds[0].accountId: must be a string, not a number",
+            ),
+            (
+                br#"{"accountIds":["11111111111x"]}"#,
+                "accountIds[0]: account ID must be exactly 12 digits (0-9)",
+            ),
+            (
+                br#"{"accountIds":["111111111111"],"accountIds":["222222222222"]}"#,
+                "body: is not valid JSON (duplicate field `accountIds` at line 1 column 43)",
+            ),
+            (
+                b"{\"accountIds\":[\"\xff\"]}",
+                "body: is not valid JSON (invalid unicode code point at line 1 column 17)",
+            ),
+        ];
+        for (body, message) in cases {
+            assert_eq!(
+                err(body),
+                (Invalid, message.into()),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+    }
+}

@@ -1,0 +1,239 @@
+//! The invitation vocabulary: account IDs, relationship states, and why an
+//! account could not be processed. Nothing here knows about HTTP or DynamoDB.
+
+use std::fmt;
+
+/// A 12-digit AWS account ID. The only way to get one is [`AccountId::parse`],
+/// so every `AccountId` in the program is valid.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AccountId(String);
+
+/// Why a string is not an account ID. The two cases map to different
+/// GuardDuty error messages (out-of-range length vs. invalid characters).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccountIdError {
+    /// Not exactly 12 characters; holds the number of characters seen.
+    Length(usize),
+    /// 12 characters, but not all of them ASCII digits.
+    NotDigits,
+}
+
+impl AccountId {
+    pub const LEN: usize = 12;
+
+    pub fn parse(s: &str) -> Result<Self, AccountIdError> {
+        let chars = s.chars().count();
+        if chars != Self::LEN {
+            return Err(AccountIdError::Length(chars));
+        }
+        if !s.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(AccountIdError::NotDigits);
+        }
+        Ok(Self(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for AccountId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The two invitee operations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Operation {
+    Decline,
+    Delete,
+}
+
+impl Operation {
+    pub fn name(self) -> &'static str {
+        match self {
+            Operation::Decline => "DeclineInvitations",
+            Operation::Delete => "DeleteInvitations",
+        }
+    }
+
+    /// The states this operation writes from: DynamoDB's condition on the
+    /// write. Every other state, and no item at all, refuses the write.
+    pub fn writable_from(self) -> &'static [Status] {
+        match self {
+            Operation::Decline => &[Status::Invited, Status::Removed],
+            Operation::Delete => &[Status::Declined],
+        }
+    }
+
+    /// The answer when the write was refused because the invitation was in
+    /// `status` (the raw attribute, which another writer may have garbled).
+    pub fn refused(self, status: &str) -> Outcome {
+        match (self, Status::parse(status)) {
+            // Declining twice is not an error: the invitation is declined.
+            (Operation::Decline, Some(Status::Declined)) => Outcome::Processed,
+            (_, Some(Status::Enabled)) => Outcome::Unprocessed(Reason::StillAssociated(self)),
+            (Operation::Delete, Some(status @ (Status::Invited | Status::Removed))) => {
+                Outcome::Unprocessed(Reason::NotDeclined(status))
+            }
+            _ => Outcome::Unprocessed(Reason::UnknownStatus(status.to_owned())),
+        }
+    }
+}
+
+/// `relationshipStatus` of an invitation item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Invited,
+    Declined,
+    /// Accepted: the inviter is this account's administrator.
+    Enabled,
+    /// Disassociated after having been accepted.
+    Removed,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [
+        Status::Invited,
+        Status::Declined,
+        Status::Enabled,
+        Status::Removed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Invited => "Invited",
+            Status::Declined => "Declined",
+            Status::Enabled => "Enabled",
+            Status::Removed => "Removed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|status| status.as_str() == s)
+    }
+}
+
+/// What happened to one account of a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Processed,
+    Unprocessed(Reason),
+}
+
+/// Why an account was left unprocessed. Each reason has its own text, so a
+/// caller can tell them apart without guessing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reason {
+    OwnAccount,
+    NoInvitation,
+    StillAssociated(Operation),
+    NotDeclined(Status),
+    /// The item holds a `relationshipStatus` this service does not know;
+    /// it is left as it is rather than guessed at.
+    UnknownStatus(String),
+    /// Throttled or timed out after the SDK's retries: nothing was written.
+    Transient,
+    /// Any other store failure for this account: nothing was written.
+    StoreFailure,
+}
+
+impl Reason {
+    pub fn message(&self) -> String {
+        match self {
+            Reason::OwnAccount => {
+                "This is the caller's own account ID; an account cannot invite itself.".into()
+            }
+            Reason::NoInvitation => "There is no invitation from this account.".into(),
+            Reason::StillAssociated(Operation::Decline) => {
+                "The invitation was accepted and this account is still associated with it \
+                 as its administrator; disassociate first."
+                    .into()
+            }
+            Reason::StillAssociated(Operation::Delete) => {
+                "The invitation was accepted and this account is still associated with it \
+                 as its administrator; disassociate and decline it before deleting it."
+                    .into()
+            }
+            Reason::NotDeclined(status) => format!(
+                "The invitation has not been declined yet (status {}); decline it before deleting it.",
+                status.as_str()
+            ),
+            Reason::UnknownStatus(status) => format!(
+                "The invitation has an unrecognized status {status:?} and was left unchanged."
+            ),
+            Reason::Transient => {
+                "The invitation could not be updated right now (throttled or timed out) and was \
+                 left unchanged; retry this account."
+                    .into()
+            }
+            Reason::StoreFailure => {
+                "The invitation could not be updated because of an internal error and was left \
+                 unchanged."
+                    .into()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn account_id_accepts_exactly_twelve_ascii_digits() {
+        assert_eq!(
+            AccountId::parse("123456789012").unwrap().as_str(),
+            "123456789012"
+        );
+        assert_eq!(
+            AccountId::parse("12345678901"),
+            Err(AccountIdError::Length(11))
+        );
+        assert_eq!(
+            AccountId::parse("1234567890123"),
+            Err(AccountIdError::Length(13))
+        );
+        assert_eq!(AccountId::parse(""), Err(AccountIdError::Length(0)));
+        assert_eq!(
+            AccountId::parse(" 23456789012"),
+            Err(AccountIdError::NotDigits)
+        );
+        assert_eq!(
+            AccountId::parse("12345678901a"),
+            Err(AccountIdError::NotDigits)
+        );
+        // Arabic-Indic digits are digits to Unicode but not account IDs.
+        assert_eq!(
+            AccountId::parse("١٢٣٤٥٦٧٨٩٠١٢"),
+            Err(AccountIdError::NotDigits)
+        );
+    }
+
+    #[test]
+    fn status_round_trips_through_its_name() {
+        for status in Status::ALL {
+            assert_eq!(Status::parse(status.as_str()), Some(status));
+        }
+        assert_eq!(Status::parse("invited"), None);
+    }
+
+    #[test]
+    fn every_reason_has_its_own_text() {
+        let reasons = [
+            Reason::OwnAccount,
+            Reason::NoInvitation,
+            Reason::StillAssociated(Operation::Decline),
+            Reason::StillAssociated(Operation::Delete),
+            Reason::NotDeclined(Status::Invited),
+            Reason::NotDeclined(Status::Removed),
+            Reason::UnknownStatus("Bogus".into()),
+            Reason::Transient,
+            Reason::StoreFailure,
+        ];
+        let texts: std::collections::HashSet<String> =
+            reasons.iter().map(Reason::message).collect();
+        assert_eq!(texts.len(), reasons.len());
+    }
+}

@@ -1,0 +1,12 @@
+//! The invitee side of Amazon GuardDuty's invitation API
+//! (`DeclineInvitations`, `DeleteInvitations`) over invitations in DynamoDB.
+//!
+//! `api` is the HTTP edge, `domain` the vocabulary and state machine,
+//! `store` the invitee's conditional writes, `table` the shared layout and
+//! `inviter` the other side's writes (used by the admin tool).
+
+pub mod api;
+pub mod domain;
+pub mod inviter;
+pub mod store;
+pub mod table;
