@@ -25,7 +25,10 @@ async fn main() -> Result<(), Error> {
     }
     let sdk_config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let app = App::new(
-        store::Store::new(store::client(&sdk_config), table::name_from_env()),
+        store::Store::new(
+            aws_sdk_dynamodb::Client::from_conf(store::config(&sdk_config).build()),
+            table::name_from_env(),
+        ),
         auth,
     );
     run(service_fn(|request| async {

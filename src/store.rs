@@ -26,11 +26,11 @@ pub const ATTEMPT_TIMEOUT: Duration = Duration::from_millis(1500);
 /// inside API Gateway's 29 s even when DynamoDB does not answer at all.
 pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(4);
 
-/// The DynamoDB client with this service's explicit retry and timeout policy.
-/// The endpoint comes from aws-config's standard settings
+/// The DynamoDB client configuration with this service's explicit retry and
+/// timeout policy. The endpoint comes from aws-config's standard settings
 /// (`AWS_ENDPOINT_URL_DYNAMODB` locally).
-pub fn client(sdk_config: &SdkConfig) -> Client {
-    let config = aws_sdk_dynamodb::config::Builder::from(sdk_config)
+pub fn config(sdk_config: &SdkConfig) -> aws_sdk_dynamodb::config::Builder {
+    aws_sdk_dynamodb::config::Builder::from(sdk_config)
         .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
         .timeout_config(
             TimeoutConfig::builder()
@@ -39,8 +39,6 @@ pub fn client(sdk_config: &SdkConfig) -> Client {
                 .operation_timeout(OPERATION_TIMEOUT)
                 .build(),
         )
-        .build();
-    Client::from_conf(config)
 }
 
 /// Why a write did not happen, beyond a failed condition. The text is for
