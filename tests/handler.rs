@@ -626,3 +626,26 @@ async fn a_base64_encoded_body_is_processed_like_any_other() {
     assert_eq!(unprocessed(&app.handle(events::request(&event)).await), []);
     assert_eq!(table.status(caller, "200000000001").await, None);
 }
+
+/// Every sample in events/ goes through the handler, so none can rot.
+#[tokio::test]
+async fn every_sample_event_answers_as_its_name_says() {
+    let table = TestTable::new().await;
+    let app = table.app(AuthMode::Iam).await;
+    let mut names: Vec<String> = std::fs::read_dir(support::repo_root().join("events"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.ends_with(".json"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 16, "{names:?}");
+    for name in names {
+        let response = app.handle(events::request(&events::sample(&name))).await;
+        assert_eq!(
+            response.status(),
+            events::expected_status(&name),
+            "{name}: {:?}",
+            body_json(&response)
+        );
+    }
+}

@@ -13,6 +13,7 @@ use guardduty_invitations::table;
 const USAGE: &str = "\
 usage: invitations-admin <command> [args]
 
+  ping                              check that DynamoDB answers
   create-table                      create the table (TABLE_NAME) if missing
   invite       INVITEE INVITER      INVITER invites INVITEE: status Invited
   accept       INVITEE INVITER      INVITEE accepts: status Enabled
@@ -68,6 +69,15 @@ async fn run(args: &[&str]) -> Result<(), String> {
             .map_err(|e| format!("{invitee} <- {inviter}: {e}"))
     };
     match args {
+        ["ping"] => {
+            client
+                .list_tables()
+                .limit(1)
+                .send()
+                .await
+                .map_err(|e| DisplayErrorContext(e).to_string())?;
+            Ok(())
+        }
         ["create-table"] => {
             let created = table::create(&client, &table)
                 .await

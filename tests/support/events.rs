@@ -4,9 +4,6 @@
 use lambda_http::{Body, Request, Response};
 use serde_json::{Value, json};
 
-/// The API owner's account: present in every context, never the caller.
-pub const API_OWNER: &str = "999988887777";
-
 #[derive(Clone, Copy, Debug)]
 pub enum Gateway {
     /// REST API (payload 1.0), stage `Prod` in the path.
@@ -18,7 +15,8 @@ pub enum Gateway {
 pub const BOTH: [Gateway; 2] = [Gateway::RestV1, Gateway::HttpV2];
 
 /// An event whose caller (IAM authorizer) is `caller`, or that has no IAM
-/// identity when `caller` is `None`.
+/// identity when `caller` is `None`. Made from the samples in events/, so
+/// the tests and the samples cannot drift apart.
 pub fn event(
     gateway: Gateway,
     method: &str,
@@ -33,94 +31,65 @@ pub fn event(
 }
 
 pub fn rest_v1(method: &str, path: &str, caller: Option<&str>, body: &str) -> Value {
-    json!({
-        "resource": path,
-        "path": path,
-        "httpMethod": method,
-        "headers": {"Content-Type": "application/x-amz-json-1.1", "Host": "abc123.execute-api.us-east-1.amazonaws.com"},
-        "multiValueHeaders": {"Content-Type": ["application/x-amz-json-1.1"], "Host": ["abc123.execute-api.us-east-1.amazonaws.com"]},
-        "queryStringParameters": null,
-        "multiValueQueryStringParameters": null,
-        "pathParameters": null,
-        "stageVariables": null,
-        "requestContext": {
-            "resourceId": "r1a2b3",
-            "resourcePath": path,
-            "httpMethod": method,
-            "extendedRequestId": "Yx1AbCdEfGhIjKl=",
-            "requestTime": "22/Nov/2026:05:00:00 +0000",
-            "path": format!("/Prod{path}"),
-            "accountId": API_OWNER,
-            "protocol": "HTTP/1.1",
-            "stage": "Prod",
-            "domainPrefix": "abc123",
-            "requestTimeEpoch": 1795323600000_i64,
-            "requestId": "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
-            "identity": {
-                "cognitoIdentityPoolId": null,
-                "accountId": caller,
-                "cognitoIdentityId": null,
-                "caller": caller.map(|_| "AIDAEXAMPLEUSERID"),
-                "sourceIp": "203.0.113.7",
-                "principalOrgId": null,
-                "accessKey": caller.map(|_| "AKIAEXAMPLEACCESSKEY"),
-                "cognitoAuthenticationType": null,
-                "cognitoAuthenticationProvider": null,
-                "userArn": caller.map(|c| format!("arn:aws:iam::{c}:user/alice")),
-                "userAgent": "aws-sdk-rust/1.0",
-                "user": caller.map(|_| "AIDAEXAMPLEUSERID")
-            },
-            "domainName": "abc123.execute-api.us-east-1.amazonaws.com",
-            "apiId": "abc123"
-        },
-        "body": body,
-        "isBase64Encoded": false
-    })
+    let mut event = sample("decline.rest-v1.json");
+    event["resource"] = json!(path);
+    event["path"] = json!(path);
+    event["httpMethod"] = json!(method);
+    event["body"] = json!(body);
+    let context = &mut event["requestContext"];
+    context["resourcePath"] = json!(path);
+    context["httpMethod"] = json!(method);
+    context["path"] = json!(format!("/Prod{path}"));
+    let identity = &mut context["identity"];
+    identity["accountId"] = json!(caller);
+    identity["userArn"] = json!(caller.map(|c| format!("arn:aws:iam::{c}:user/alice")));
+    if caller.is_none() {
+        for field in ["caller", "accessKey", "user"] {
+            identity[field] = Value::Null;
+        }
+    }
+    event
 }
 
 pub fn http_v2(method: &str, path: &str, caller: Option<&str>, body: &str) -> Value {
-    let authorizer = caller.map(|c| {
-        json!({"iam": {
-            "accessKey": "AKIAEXAMPLEACCESSKEY",
-            "accountId": c,
-            "callerId": "AIDAEXAMPLEUSERID",
-            "cognitoIdentity": null,
-            "principalOrgId": null,
-            "userArn": format!("arn:aws:iam::{c}:user/alice"),
-            "userId": "AIDAEXAMPLEUSERID"
-        }})
-    });
-    let mut context = json!({
-        "accountId": API_OWNER,
-        "apiId": "abc123",
-        "domainName": "abc123.execute-api.us-east-1.amazonaws.com",
-        "domainPrefix": "abc123",
-        "http": {
-            "method": method,
-            "path": path,
-            "protocol": "HTTP/1.1",
-            "sourceIp": "203.0.113.7",
-            "userAgent": "aws-sdk-rust/1.0"
-        },
-        "requestId": "JKJaXmPLvHcESHA=",
-        "routeKey": format!("{method} {path}"),
-        "stage": "$default",
-        "time": "22/Nov/2026:05:00:00 +0000",
-        "timeEpoch": 1795323600000_i64
-    });
-    if let Some(authorizer) = authorizer {
-        context["authorizer"] = authorizer;
+    let mut event = sample("decline.http-v2.json");
+    let route_key = json!(format!("{method} {path}"));
+    event["routeKey"] = route_key.clone();
+    event["rawPath"] = json!(path);
+    event["body"] = json!(body);
+    let context = &mut event["requestContext"];
+    context["routeKey"] = route_key;
+    context["http"]["method"] = json!(method);
+    context["http"]["path"] = json!(path);
+    match caller {
+        Some(caller) => {
+            let iam = &mut context["authorizer"]["iam"];
+            iam["accountId"] = json!(caller);
+            iam["userArn"] = json!(format!("arn:aws:iam::{caller}:user/alice"));
+        }
+        None => {
+            context.as_object_mut().unwrap().remove("authorizer");
+        }
     }
-    json!({
-        "version": "2.0",
-        "routeKey": format!("{method} {path}"),
-        "rawPath": path,
-        "rawQueryString": "",
-        "headers": {"content-type": "application/x-amz-json-1.1", "host": "abc123.execute-api.us-east-1.amazonaws.com"},
-        "requestContext": context,
-        "body": body,
-        "isBase64Encoded": false
-    })
+    event
+}
+
+/// A file of events/, parsed.
+pub fn sample(name: &str) -> Value {
+    let path = super::repo_root().join("events").join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// What each sample in events/ must answer, by its name.
+pub fn expected_status(name: &str) -> u16 {
+    if name.starts_with("invalid-") {
+        400
+    } else if name.starts_with("no-identity") {
+        403
+    } else {
+        200
+    }
 }
 
 /// The request lambda_http makes of `event`.
