@@ -4,6 +4,7 @@
 #![allow(dead_code)] // each test binary uses its own part of the harness
 
 pub mod events;
+pub mod http;
 pub mod process;
 
 use std::collections::HashMap;
@@ -44,7 +45,7 @@ impl DynamoDbLocal {
     }
 
     pub fn start_on(port: u16, db_path: Option<&Path>) -> Self {
-        let dir = dynamodb_local_dir();
+        let dir = &installed().dynamodb_local;
         let mut args = vec![
             format!(
                 "-Djava.library.path={}",
@@ -54,6 +55,8 @@ impl DynamoDbLocal {
             dir.join("DynamoDBLocal.jar").display().to_string(),
             "-port".into(),
             port.to_string(),
+            // Every client sees the same data, whatever its credentials.
+            "-sharedDb".into(),
         ];
         match db_path {
             None => args.push("-inMemory".into()),
@@ -83,25 +86,43 @@ impl DynamoDbLocal {
     }
 }
 
-/// Where scripts/install-deps put DynamoDB Local; installed on first use.
-fn dynamodb_local_dir() -> PathBuf {
-    static INSTALLED: OnceLock<PathBuf> = OnceLock::new();
-    INSTALLED
-        .get_or_init(|| {
-            let output = std::process::Command::new("bash")
-                .arg("-c")
-                .arg("scripts/install-deps >&2 && source scripts/env && printf %s \"$DYNAMODB_LOCAL_DIR\"")
-                .current_dir(repo_root())
-                .output()
-                .expect("bash runs");
-            assert!(
-                output.status.success(),
-                "scripts/install-deps failed: {}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-            PathBuf::from(String::from_utf8(output.stdout).expect("a UTF-8 path"))
-        })
-        .clone()
+/// What scripts/install-deps installs, installed on first use.
+pub struct Installed {
+    pub dynamodb_local: PathBuf,
+    /// Holds cargo-lambda (and cfn-lint); put it first on PATH.
+    pub bin: PathBuf,
+}
+
+pub fn installed() -> &'static Installed {
+    static INSTALLED: OnceLock<Installed> = OnceLock::new();
+    INSTALLED.get_or_init(|| {
+        let output = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(r#"scripts/install-deps >&2 && source scripts/env && printf '%s\n%s' "$DYNAMODB_LOCAL_DIR" "$GDI_VENV/bin""#)
+            .current_dir(repo_root())
+            .output()
+            .expect("bash runs");
+        assert!(
+            output.status.success(),
+            "scripts/install-deps failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let stdout = String::from_utf8(output.stdout).expect("UTF-8 paths");
+        let (dynamodb_local, bin) = stdout.split_once('\n').expect("two paths");
+        Installed {
+            dynamodb_local: dynamodb_local.into(),
+            bin: bin.into(),
+        }
+    })
+}
+
+/// PATH with the installed tools first.
+pub fn path_with_tools() -> String {
+    format!(
+        "{}:{}",
+        installed().bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
 }
 
 /// A blocking ListTables over a plain socket, so readiness does not depend
@@ -185,11 +206,20 @@ impl TestTable {
             std::process::id(),
             NEXT.fetch_add(1, Ordering::Relaxed)
         );
-        let client = Client::new(&sdk_config(endpoint).await);
-        assert!(table::create(&client, &name).await.expect("create table"));
+        let table = Self::existing(endpoint, &name).await;
+        assert!(
+            table::create(&table.client, &name)
+                .await
+                .expect("create table")
+        );
+        table
+    }
+
+    /// A handle on a table that is already there.
+    pub async fn existing(endpoint: &str, name: &str) -> Self {
         Self {
-            name,
-            client,
+            name: name.to_owned(),
+            client: Client::new(&sdk_config(endpoint).await),
             counter: RequestCounter::default(),
             endpoint: endpoint.to_owned(),
         }

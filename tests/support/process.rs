@@ -37,6 +37,7 @@ impl Process {
             .arg(program)
             .args(args)
             .envs(env.iter().copied())
+            .current_dir(super::repo_root())
             .stdin(Stdio::null())
             .stdout(out.try_clone().expect("clone log file"))
             .stderr(out)
@@ -56,11 +57,11 @@ impl Process {
     }
 
     /// Sends `signal` to the whole group (the watchdog, the command and its
-    /// children).
+    /// children). Bash's own `kill`, because procps' misreads `-PGID`.
     pub fn signal(&self, signal: &str) {
-        let _ = Command::new("kill")
-            .args([format!("-{signal}"), format!("-{}", self.child.id())])
-            .stderr(Stdio::null())
+        let _ = Command::new("bash")
+            .args(["-c", r#"kill -s "$0" -- "-$1" 2>/dev/null"#, signal])
+            .arg(self.child.id().to_string())
             .status();
     }
 }
