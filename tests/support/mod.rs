@@ -4,6 +4,7 @@
 #![allow(dead_code)] // each test binary uses its own part of the harness
 
 pub mod events;
+pub mod faults;
 pub mod http;
 pub mod process;
 
@@ -227,10 +228,19 @@ impl TestTable {
 
     /// The app as `main` builds it, over this table, counting its requests.
     pub async fn app(&self, auth: AuthMode) -> App {
-        let config = store::config(&sdk_config(&self.endpoint).await)
-            .interceptor(self.counter.clone())
-            .build();
-        App::new(Store::new(Client::from_conf(config), &self.name), auth)
+        self.app_from(self.store_config().await, auth)
+    }
+
+    /// The store's client configuration as `main` builds it, counting requests.
+    pub async fn store_config(&self) -> aws_sdk_dynamodb::config::Builder {
+        store::config(&sdk_config(&self.endpoint).await).interceptor(self.counter.clone())
+    }
+
+    pub fn app_from(&self, config: aws_sdk_dynamodb::config::Builder, auth: AuthMode) -> App {
+        App::new(
+            Store::new(Client::from_conf(config.build()), &self.name),
+            auth,
+        )
     }
 
     /// Writes an invitation in the documented layout, in any state (or a

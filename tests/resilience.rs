@@ -1,0 +1,319 @@
+//! Races, faults and outages, against DynamoDB Local: the function keeps
+//! working, loses nothing and never reports a write that did not happen.
+
+mod support;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use guardduty_invitations::api::App;
+use guardduty_invitations::api::identity::AuthMode;
+use guardduty_invitations::domain::Reason;
+use guardduty_invitations::inviter::{self, Change};
+use guardduty_invitations::store::OPERATION_TIMEOUT;
+use lambda_http::{Body, Response};
+use serde_json::json;
+use support::events::{self, Gateway, body_json};
+use support::faults::{Fault, Redirect, faulty_endpoint};
+use support::{DynamoDbLocal, TestTable, account};
+
+async fn call(app: &App, path: &str, caller: &str, ids: &[&str]) -> Response<Body> {
+    let body = json!({ "accountIds": ids }).to_string();
+    app.handle(events::request(&events::event(
+        Gateway::HttpV2,
+        "POST",
+        path,
+        Some(caller),
+        &body,
+    )))
+    .await
+}
+
+/// `accountId -> result` of the unprocessed accounts of a 200.
+fn unprocessed(response: &Response<Body>) -> HashMap<String, String> {
+    assert_eq!(response.status(), 200, "{:?}", body_json(response));
+    body_json(response)["unprocessedAccounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["accountId"].as_str().unwrap().into(),
+                e["result"].as_str().unwrap().into(),
+            )
+        })
+        .collect()
+}
+
+/// A small deterministic generator, so a failing interleaving can be rerun.
+struct XorShift(u64);
+
+impl XorShift {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+/// Function instances decline and delete the same invitations while the
+/// inviter side accepts them. Conditional writes must keep every accepted
+/// invitation, and every answer must match what happened.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_instances_and_an_outside_writer_never_lose_an_accepted_invitation() {
+    let table = Arc::new(TestTable::new().await);
+    let invitee = "600000000001";
+    let inviters: Vec<String> = (0..40).map(|i| format!("7000000000{i:02}")).collect();
+    for inviter in &inviters {
+        table.put(invitee, inviter, "Invited").await;
+    }
+
+    let mut tasks = tokio::task::JoinSet::new();
+    for instance in 0..4u64 {
+        let (table, inviters) = (table.clone(), inviters.clone());
+        tasks.spawn(async move {
+            // Each instance is its own client, as separate Lambda sandboxes are.
+            let app = table.app(AuthMode::Iam).await;
+            let mut rng = XorShift(0x9E37_79B9_7F4A_7C15 ^ (instance + 1));
+            let mut answers = Vec::new();
+            for round in 0..12 {
+                let path = if (round + instance) % 2 == 0 {
+                    "/invitation/decline"
+                } else {
+                    "/invitation/delete"
+                };
+                let mut ids: Vec<&str> = inviters.iter().map(String::as_str).collect();
+                for i in (1..ids.len()).rev() {
+                    ids.swap(i, rng.below(i + 1));
+                }
+                ids.truncate(10 + rng.below(30));
+                let response = call(&app, path, invitee, &ids).await;
+                let ids: Vec<String> = ids.into_iter().map(String::from).collect();
+                answers.push((path, ids, unprocessed(&response)));
+            }
+            answers
+        });
+    }
+    // The inviter side: accepts invitations in its own order, with its own conditional write.
+    let writer = {
+        let (table, inviters) = (table.clone(), inviters.clone());
+        tokio::spawn(async move {
+            let mut rng = XorShift(42);
+            let mut accepted = HashSet::new();
+            for _ in 0..60 {
+                let inviter = &inviters[rng.below(inviters.len())];
+                let result = inviter::apply(
+                    &table.client,
+                    &table.name,
+                    Change::Accept,
+                    &account(invitee),
+                    &account(inviter),
+                )
+                .await;
+                if result.is_ok() {
+                    accepted.insert(inviter.clone());
+                }
+                tokio::time::sleep(Duration::from_millis(rng.below(5) as u64)).await;
+            }
+            accepted
+        })
+    };
+
+    let accepted = writer.await.unwrap();
+    let mut answers = Vec::new();
+    while let Some(instance) = tasks.join_next().await {
+        answers.extend(instance.unwrap());
+    }
+    assert!(!accepted.is_empty(), "the writer won some races");
+
+    let mut final_state = HashMap::new();
+    for inviter in &inviters {
+        final_state.insert(inviter.clone(), table.status(invitee, inviter).await);
+    }
+    for inviter in &accepted {
+        assert_eq!(
+            final_state[inviter].as_deref(),
+            Some("Enabled"),
+            "{inviter} was accepted and must stay"
+        );
+    }
+    for (path, ids, left) in &answers {
+        for id in ids {
+            let now = final_state[id].as_deref();
+            match (path.ends_with("delete"), left.get(id)) {
+                // Deleted: it was Declined then, so never accepted, and it is gone.
+                (true, None) => {
+                    assert!(!accepted.contains(id), "{id} deleted yet accepted");
+                    assert_eq!(now, None);
+                }
+                // Declined: it can since have been deleted, never accepted.
+                (false, None) => {
+                    assert!(!accepted.contains(id), "{id} declined yet accepted");
+                    assert!(matches!(now, Some("Declined") | None), "{id}: {now:?}");
+                }
+                (_, Some(result)) if result.contains("still associated") => {
+                    assert!(
+                        accepted.contains(id) && now == Some("Enabled"),
+                        "{id}: {now:?}"
+                    );
+                }
+                (_, Some(result)) if result.contains("no invitation") => {
+                    assert_eq!(now, None, "{id}")
+                }
+                // Refused as not declined: later requests may still decline and delete it.
+                (true, Some(result)) => {
+                    assert!(result.contains("not been declined yet"), "{id}: {result}")
+                }
+                (false, Some(result)) => panic!("{id}: unexpected decline result {result}"),
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn transient_failures_leave_just_those_accounts_unprocessed() {
+    let table = TestTable::new().await;
+    let caller = "600000000002";
+    let inviters = [
+        "700000000001",
+        "700000000002",
+        "700000000003",
+        "700000000004",
+        "700000000005",
+    ];
+    for inviter in inviters {
+        table.put(caller, inviter, "Invited").await;
+    }
+    let throttled = Redirect {
+        accounts: Arc::new(vec!["700000000002".into(), "700000000004".into()]),
+        endpoint: faulty_endpoint(Fault::Throttle),
+    };
+    let hanging = Redirect {
+        accounts: Arc::new(vec!["700000000005".into()]),
+        endpoint: faulty_endpoint(Fault::Hang),
+    };
+    let config = table
+        .store_config()
+        .await
+        .interceptor(throttled)
+        .interceptor(hanging);
+    let app = table.app_from(config, AuthMode::Iam);
+
+    let left = unprocessed(&call(&app, "/invitation/decline", caller, &inviters).await);
+    let retry = Reason::Transient.message();
+    assert!(retry.contains("retry"));
+    assert_eq!(
+        left,
+        HashMap::from([
+            ("700000000002".into(), retry.clone()),
+            ("700000000004".into(), retry.clone()),
+            ("700000000005".into(), retry.clone()),
+        ])
+    );
+    for (inviter, status) in [
+        ("700000000001", "Declined"),
+        ("700000000002", "Invited"),
+        ("700000000003", "Declined"),
+        ("700000000004", "Invited"),
+        ("700000000005", "Invited"),
+    ] {
+        assert_eq!(
+            table.status(caller, inviter).await.as_deref(),
+            Some(status),
+            "{inviter}"
+        );
+    }
+
+    // When every write fails, nothing was processed: the request fails as a whole.
+    let response = call(
+        &app,
+        "/invitation/decline",
+        caller,
+        &["700000000002", "700000000004"],
+    )
+    .await;
+    assert_eq!(response.status(), 500);
+    assert_eq!(body_json(&response)["__type"], "InternalException");
+}
+
+/// DynamoDB stops mid-run: a clean 500 within the documented bound; once it
+/// is back (same data on disk), the same instance serves again and nothing
+/// written before is lost.
+#[tokio::test]
+async fn an_outage_is_a_prompt_500_and_service_resumes_without_a_restart() {
+    let data = std::env::temp_dir().join(format!("gdi-ddb-{}-{}", std::process::id(), line!()));
+    std::fs::create_dir_all(&data).unwrap();
+    let server = DynamoDbLocal::start(Some(&data));
+    let port = server.port;
+    let table = TestTable::on(&server.endpoint).await;
+    let caller = "600000000003";
+    for inviter in ["700000000001", "700000000002", "700000000003"] {
+        table.put(caller, inviter, "Invited").await;
+    }
+    let app = table.app(AuthMode::Iam).await;
+    assert!(
+        unprocessed(&call(&app, "/invitation/decline", caller, &["700000000001"]).await).is_empty()
+    );
+
+    server.stop();
+    let started = Instant::now();
+    let response = call(
+        &app,
+        "/invitation/decline",
+        caller,
+        &["700000000002", "700000000003"],
+    )
+    .await;
+    let took = started.elapsed();
+    assert_eq!(response.status(), 500);
+    assert_eq!(body_json(&response)["__type"], "InternalException");
+    assert!(
+        took < OPERATION_TIMEOUT + Duration::from_secs(1),
+        "answered in {took:?}"
+    );
+
+    let server = DynamoDbLocal::start_on(port, Some(&data));
+    assert!(
+        unprocessed(&call(&app, "/invitation/decline", caller, &["700000000002"]).await).is_empty()
+    );
+    assert_eq!(
+        table.status(caller, "700000000001").await.as_deref(),
+        Some("Declined"),
+        "kept across the restart"
+    );
+    assert_eq!(
+        table.status(caller, "700000000002").await.as_deref(),
+        Some("Declined")
+    );
+    assert_eq!(
+        table.status(caller, "700000000003").await.as_deref(),
+        Some("Invited")
+    );
+    server.stop();
+    std::fs::remove_dir_all(&data).unwrap();
+}
+
+/// DynamoDB reachable but silent: the SDK's timeouts still answer in time.
+#[tokio::test]
+async fn an_unresponsive_dynamodb_is_a_500_within_the_operation_timeout() {
+    let table = TestTable::new().await;
+    let silent = faulty_endpoint(Fault::Hang);
+    let config = table.store_config().await.endpoint_url(silent);
+    let app = table.app_from(config, AuthMode::Iam);
+    let started = Instant::now();
+    let response = call(
+        &app,
+        "/invitation/delete",
+        "600000000004",
+        &["700000000001", "700000000002"],
+    )
+    .await;
+    let took = started.elapsed();
+    assert_eq!(response.status(), 500);
+    assert!(
+        took < OPERATION_TIMEOUT + Duration::from_secs(1),
+        "answered in {took:?}"
+    );
+}

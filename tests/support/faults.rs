@@ -1,0 +1,97 @@
+//! Injected DynamoDB failures: a stand-in endpoint that throttles or never
+//! answers, and an interceptor that sends the writes for chosen accounts
+//! there. Those writes never reach DynamoDB Local, so the test knows exactly
+//! what was and was not written.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::Arc;
+
+use aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextMut;
+use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
+
+#[derive(Clone, Copy, Debug)]
+pub enum Fault {
+    /// 400 ProvisionedThroughputExceededException, every time.
+    Throttle,
+    /// Accepts the connection and never answers.
+    Hang,
+}
+
+/// Starts a faulty endpoint on a free port; it lives as long as the test process.
+pub fn faulty_endpoint(fault: Fault) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            match fault {
+                Fault::Throttle => {
+                    std::thread::spawn(move || throttle(stream));
+                }
+                Fault::Hang => held.push(stream),
+            }
+        }
+    });
+    endpoint
+}
+
+fn throttle(mut stream: TcpStream) {
+    let mut request = Vec::new();
+    let mut buffer = [0u8; 8192];
+    // Read the head and the body it announces, then answer and close.
+    while let Ok(n) = stream.read(&mut buffer) {
+        if n == 0 {
+            return;
+        }
+        request.extend_from_slice(&buffer[..n]);
+        if let Some(end) = request.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&request[..end]).to_ascii_lowercase();
+            let length: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(0);
+            if request.len() >= end + 4 + length {
+                break;
+            }
+        }
+    }
+    let body = r#"{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException","message":"Rate of requests exceeds the allowed throughput."}"#;
+    let response = format!(
+        "HTTP/1.1 400 Bad Request\r\nContent-Type: application/x-amz-json-1.0\r\nx-amzn-RequestId: fault\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = stream.write_all(response.as_bytes());
+}
+
+/// Sends every request whose body names one of `accounts` to `endpoint`.
+#[derive(Clone, Debug)]
+pub struct Redirect {
+    pub accounts: Arc<Vec<String>>,
+    pub endpoint: String,
+}
+
+impl Intercept for Redirect {
+    fn name(&self) -> &'static str {
+        "Redirect"
+    }
+
+    fn modify_before_transmit(
+        &self,
+        context: &mut BeforeTransmitInterceptorContextMut<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
+        let request = context.request_mut();
+        let body = String::from_utf8_lossy(request.body().bytes().unwrap_or_default()).into_owned();
+        if self
+            .accounts
+            .iter()
+            .any(|account| body.contains(account.as_str()))
+        {
+            request.set_uri(format!("{}/", self.endpoint))?;
+        }
+        Ok(())
+    }
+}
