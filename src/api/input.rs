@@ -63,10 +63,13 @@ fn read_body(body: &[u8]) -> Result<Body, InputError> {
             "must be a JSON object with an accountIds member",
         ));
     }
-    serde_json::from_slice(body).map_err(|e| {
-        // serde's text for a bad top level names the field, never the input.
-        InputError::invalid("body", format!("is not valid JSON ({e})"))
-    })
+    // serde's error texts give a position and a field name, never the input.
+    let invalid =
+        |e: serde_json::Error| InputError::invalid("body", format!("is not valid JSON ({e})"));
+    // Reading into a `Value` first holds every member, ignored ones too, to
+    // serde_json's nesting limit; the derive below would skip them unchecked.
+    serde_json::from_slice::<Value>(body).map_err(invalid)?;
+    serde_json::from_slice(body).map_err(invalid)
 }
 
 fn parse_element(index: usize, element: &Value) -> Result<AccountId, InputError> {
