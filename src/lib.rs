@@ -3,10 +3,12 @@
 //!
 //! `api` is the HTTP edge, `domain` the vocabulary and state machine,
 //! `store` the invitee's conditional writes, `table` the shared layout and
-//! `inviter` the other side's writes (used by the admin tool).
+//! `inviter` the other side's writes (used by the admin tool), `sdk` the AWS
+//! SDK configuration.
 
 pub mod api;
 pub mod domain;
 pub mod inviter;
+pub mod sdk;
 pub mod store;
 pub mod table;

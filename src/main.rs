@@ -1,6 +1,6 @@
 use guardduty_invitations::api::App;
 use guardduty_invitations::api::identity::AuthMode;
-use guardduty_invitations::{store, table};
+use guardduty_invitations::{sdk, store, table};
 use lambda_http::{Error, run, service_fn};
 
 #[tokio::main]
@@ -23,7 +23,7 @@ async fn main() -> Result<(), Error> {
              unverified SigV4 access key; never use this outside a local run"
         );
     }
-    let sdk_config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let sdk_config = sdk::load().await;
     let app = App::new(
         store::Store::new(
             aws_sdk_dynamodb::Client::from_conf(store::config(&sdk_config).build()),

@@ -114,6 +114,7 @@ fn guardduty(watch: &Watch, account: &str) -> aws_sdk_guardduty::Client {
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(support::REGION))
         .endpoint_url(watch.url())
+        .http_client(guardduty_invitations::sdk::https_client())
         .credentials_provider(Credentials::new(account, "secret", None, None, "test"))
         .retry_config(RetryConfig::disabled())
         .build();

@@ -59,7 +59,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: &[&str]) -> Result<(), String> {
-    let sdk_config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let sdk_config = guardduty_invitations::sdk::load().await;
     let client = aws_sdk_dynamodb::Client::new(&sdk_config);
     let table = table::name_from_env();
     let change = async |change, invitee: &str, inviter: &str| {

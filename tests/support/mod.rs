@@ -147,6 +147,7 @@ fn dynamodb_answers(port: u16) -> bool {
 /// SDK settings for DynamoDB Local: fixed region and test credentials.
 pub async fn sdk_config(endpoint: &str) -> aws_config::SdkConfig {
     aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(guardduty_invitations::sdk::https_client())
         .region(Region::new(REGION))
         .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
         .endpoint_url(endpoint)

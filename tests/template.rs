@@ -1,0 +1,102 @@
+//! template.yaml keeps the promises the code relies on: the table layout of
+//! `table.rs`, least privilege, IAM auth, and no local auth.
+
+use guardduty_invitations::table;
+use serde_yaml_ng::Value;
+
+fn template() -> Value {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/template.yaml")).unwrap();
+    serde_yaml_ng::from_str(&text).unwrap()
+}
+
+fn resource<'a>(template: &'a Value, name: &str) -> &'a Value {
+    &template["Resources"][name]
+}
+
+#[test]
+fn the_function_may_only_update_and_delete_items_of_its_table() {
+    let template = template();
+    let policies = resource(&template, "InvitationsFunction")["Properties"]["Policies"]
+        .as_sequence()
+        .expect("a policy list");
+    assert_eq!(
+        policies.len(),
+        1,
+        "one inline policy, no SAM policy templates"
+    );
+    let statements = policies[0]["Statement"].as_sequence().unwrap();
+    assert_eq!(statements.len(), 1);
+    let statement = &statements[0];
+    assert_eq!(statement["Effect"], "Allow");
+    let actions: Vec<&str> = statement["Action"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["dynamodb:UpdateItem", "dynamodb:DeleteItem"]);
+    let Value::Tagged(resource) = &statement["Resource"] else {
+        panic!("Resource is !GetAtt: {:?}", statement["Resource"]);
+    };
+    assert_eq!(resource.tag, "GetAtt");
+    assert_eq!(resource.value, "InvitationsTable.Arn");
+}
+
+#[test]
+fn the_table_has_the_documented_keys_and_keeps_its_data() {
+    let template = template();
+    let table_resource = resource(&template, "InvitationsTable");
+    assert_eq!(table_resource["Type"], "AWS::DynamoDB::Table");
+    assert_eq!(table_resource["DeletionPolicy"], "Retain");
+    assert_eq!(table_resource["UpdateReplacePolicy"], "Retain");
+    let properties = &table_resource["Properties"];
+    assert_eq!(properties["BillingMode"], "PAY_PER_REQUEST");
+    assert_eq!(
+        properties["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"],
+        true
+    );
+    let keys: Vec<(&str, &str)> = properties["KeySchema"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|k| {
+            (
+                k["AttributeName"].as_str().unwrap(),
+                k["KeyType"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(keys, [(table::INVITEE, "HASH"), (table::INVITER, "RANGE")]);
+}
+
+#[test]
+fn the_api_requires_iam_and_local_auth_is_never_deployed() {
+    let template = template();
+    assert_eq!(
+        resource(&template, "InvitationsApi")["Properties"]["Auth"]["DefaultAuthorizer"],
+        "AWS_IAM"
+    );
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/template.yaml")).unwrap();
+    assert!(!text.contains("LOCAL_AUTH") && !text.contains("LOCAL_ACCOUNT_ID"));
+    let events = resource(&template, "InvitationsFunction")["Properties"]["Events"]
+        .as_mapping()
+        .unwrap();
+    let routes: Vec<(&str, &str)> = events
+        .values()
+        .map(|e| {
+            (
+                e["Properties"]["Method"].as_str().unwrap(),
+                e["Properties"]["Path"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        routes,
+        [
+            ("POST", "/invitation/decline"),
+            ("POST", "/invitation/delete")
+        ]
+    );
+}
