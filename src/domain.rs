@@ -133,8 +133,12 @@ pub enum Reason {
     /// The item holds a `relationshipStatus` this service does not know;
     /// it is left as it is rather than guessed at.
     UnknownStatus(String),
-    /// Throttled or timed out after the SDK's retries: nothing was written.
+    /// Throttled or timed out after the SDK's retries: a timed-out attempt
+    /// may still have been applied.
     Transient,
+    /// A delete whose first attempt timed out found nothing on its retry:
+    /// that first attempt may have deleted it.
+    GoneAfterRetry,
     /// Any other store failure for this account: nothing was written.
     StoreFailure,
 }
@@ -160,12 +164,21 @@ impl Reason {
                 "The invitation has not been declined yet (status {}); decline it before deleting it.",
                 status.as_str()
             ),
-            Reason::UnknownStatus(status) => format!(
-                "The invitation has an unrecognized status {status:?} and was left unchanged."
-            ),
+            Reason::UnknownStatus(status) => {
+                // Another writer's value: echo no more than a sane length.
+                let status: String = status.chars().take(64).collect();
+                format!(
+                    "The invitation has an unrecognized status {status:?} and was left unchanged."
+                )
+            }
             Reason::Transient => {
-                "The invitation could not be updated right now (throttled or timed out) and was \
-                 left unchanged; retry this account."
+                "The request for this account was throttled or timed out and may not have been \
+                 applied; retry this account."
+                    .into()
+            }
+            Reason::GoneAfterRetry => {
+                "The invitation no longer exists; an earlier attempt of this request that timed \
+                 out may have deleted it."
                     .into()
             }
             Reason::StoreFailure => {
@@ -230,6 +243,7 @@ mod tests {
             Reason::NotDeclined(Status::Removed),
             Reason::UnknownStatus("Bogus".into()),
             Reason::Transient,
+            Reason::GoneAfterRetry,
             Reason::StoreFailure,
         ];
         let texts: std::collections::HashSet<String> =

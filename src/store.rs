@@ -4,12 +4,17 @@
 //! write was refused.
 
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use aws_config::SdkConfig;
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef;
 use aws_sdk_dynamodb::config::retry::RetryConfig;
 use aws_sdk_dynamodb::config::timeout::TimeoutConfig;
+use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
+use aws_sdk_dynamodb::error::BoxError;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
@@ -51,6 +56,16 @@ pub enum WriteError {
     Other(String),
 }
 
+impl WriteError {
+    /// What the caller is told about the account.
+    pub fn reason(&self) -> Reason {
+        match self {
+            WriteError::Transient(_) => Reason::Transient,
+            WriteError::Other(_) => Reason::StoreFailure,
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct Store {
     client: Client,
@@ -75,6 +90,7 @@ impl Store {
         let (condition, mut values) = condition(operation.writable_from());
         let names = HashMap::from([("#status".to_owned(), table::STATUS.to_owned())]);
         let key = HashMap::from(table::key(invitee, inviter));
+        let attempts = Attempts::default();
         let refused = match operation {
             Operation::Decline => {
                 values.insert(":declined".into(), status_value(Status::Declined));
@@ -94,6 +110,8 @@ impl Store {
                     .return_values_on_condition_check_failure(
                         ReturnValuesOnConditionCheckFailure::AllOld,
                     )
+                    .customize()
+                    .interceptor(attempts.clone())
                     .send()
                     .await;
                 match result {
@@ -116,6 +134,8 @@ impl Store {
                     .return_values_on_condition_check_failure(
                         ReturnValuesOnConditionCheckFailure::AllOld,
                     )
+                    .customize()
+                    .interceptor(attempts.clone())
                     .send()
                     .await;
                 match result {
@@ -128,9 +148,68 @@ impl Store {
             }
         };
         Ok(match refused {
+            // A retried delete that finds nothing may be finding its own
+            // first attempt's work: say so rather than "no invitation".
+            None if operation == Operation::Delete && attempts.retried() => {
+                Outcome::Unprocessed(Reason::GoneAfterRetry)
+            }
             None => Outcome::Unprocessed(Reason::NoInvitation),
             Some(status) => operation.refused(&status),
         })
+    }
+}
+
+impl Store {
+    /// Opens the connection to DynamoDB (TCP and, in AWS, TLS) with a write
+    /// that changes nothing: the key of no invitation (account 000000000000
+    /// both ways), conditioned on an item being there. It needs no permission
+    /// beyond the function's own `UpdateItem`.
+    pub async fn warm(&self) -> Result<(), WriteError> {
+        let nobody = AccountId::parse("000000000000").expect("a valid account ID");
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(HashMap::from(table::key(&nobody, &nobody))))
+            .update_expression("SET #status = #status")
+            .condition_expression("attribute_exists(#status)")
+            .expression_attribute_names("#status", table::STATUS)
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) => refusal(e, |e| match e {
+                UpdateItemError::ConditionalCheckFailedException(c) => Some(c.item()),
+                _ => None,
+            })
+            .map(|_| ()),
+        }
+    }
+}
+
+/// Counts the attempts of one write (the SDK retries on its own).
+#[derive(Clone, Debug, Default)]
+struct Attempts(Arc<AtomicU32>);
+
+impl Attempts {
+    fn retried(&self) -> bool {
+        self.0.load(Ordering::Relaxed) > 1
+    }
+}
+
+impl Intercept for Attempts {
+    fn name(&self) -> &'static str {
+        "Attempts"
+    }
+
+    fn read_before_attempt(
+        &self,
+        _: &BeforeTransmitInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.0.fetch_add(1, Ordering::Relaxed);
+        Ok(())
     }
 }
 

@@ -242,7 +242,8 @@ async fn fifty_accounts_in_every_state_are_checked_one_by_one() {
             table.put(caller, inviter, states[i % 5]).await;
         }
     }
-    let ids: Vec<&str> = inviters.iter().map(String::as_str).collect();
+    // Sent in reverse, so that request order is not sorted order.
+    let ids: Vec<&str> = inviters.iter().rev().map(String::as_str).collect();
 
     let declined = unprocessed(
         &call(
@@ -283,9 +284,10 @@ async fn fifty_accounts_in_every_state_are_checked_one_by_one() {
     }
     // The unprocessed accounts come back in request order.
     let order: Vec<&String> = declined.iter().map(|(id, _)| id).collect();
-    let mut sorted = order.clone();
-    sorted.sort();
-    assert_eq!(order, sorted);
+    let mut expected = order.clone();
+    expected.sort_by(|a, b| b.cmp(a));
+    assert_eq!(order, expected);
+    assert!(order.len() >= 2);
     let counts = table.counter.take();
     assert_eq!(
         counts,
@@ -648,4 +650,20 @@ async fn every_sample_event_answers_as_its_name_says() {
             body_json(&response)
         );
     }
+}
+
+/// WARM_DYNAMODB_CONNECTION's request: one UpdateItem that changes nothing.
+#[tokio::test]
+async fn warming_the_connection_writes_nothing() {
+    let table = TestTable::new().await;
+    let config = table.store_config().await.build();
+    let store = guardduty_invitations::store::Store::new(
+        aws_sdk_dynamodb::Client::from_conf(config),
+        &table.name,
+    );
+    store.warm().await.expect("warming succeeds");
+    assert_eq!(table.snapshot().await, []);
+    writes_only(&table.counter.take(), "UpdateItem", 1);
+    let missing = guardduty_invitations::store::Store::new(table.client.clone(), "NoSuchTable");
+    assert!(missing.warm().await.is_err(), "a missing table is reported");
 }

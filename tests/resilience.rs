@@ -317,3 +317,32 @@ async fn an_unresponsive_dynamodb_is_a_500_within_the_operation_timeout() {
         "answered in {took:?}"
     );
 }
+
+/// The first attempt of a delete is applied but its answer is lost; the
+/// SDK's retry then finds nothing. The answer must not claim there never was
+/// an invitation.
+#[tokio::test]
+async fn a_delete_whose_answer_was_lost_is_not_reported_as_never_there() {
+    let table = TestTable::new().await;
+    let caller = "600000000005";
+    table.put(caller, "700000000001", "Declined").await;
+    let config = table
+        .store_config()
+        .await
+        .interceptor(support::faults::LoseFirstAnswer::default());
+    let app = table.app_from(config, AuthMode::Iam);
+    let left = unprocessed(&call(&app, "/invitation/delete", caller, &["700000000001"]).await);
+    assert_eq!(
+        left,
+        HashMap::from([("700000000001".into(), Reason::GoneAfterRetry.message())])
+    );
+    assert_eq!(
+        table.status(caller, "700000000001").await,
+        None,
+        "the first attempt deleted it"
+    );
+    assert_eq!(
+        table.counter.take(),
+        HashMap::from([("DeleteItem".into(), 2)])
+    );
+}

@@ -96,7 +96,29 @@ fn the_api_requires_iam_and_local_auth_is_never_deployed() {
         routes,
         [
             ("POST", "/invitation/decline"),
-            ("POST", "/invitation/delete")
+            ("POST", "/invitation/delete"),
+            ("ANY", "/{proxy+}")
         ]
     );
+    for event in events.values() {
+        // Without it SAM would make an implicit API, without IAM auth.
+        let Value::Tagged(api) = &event["Properties"]["RestApiId"] else {
+            panic!("RestApiId is !Ref: {event:?}");
+        };
+        assert_eq!(api.tag, "Ref");
+        assert_eq!(api.value, "InvitationsApi");
+    }
+    let responses = &resource(&template, "InvitationsApi")["Properties"]["GatewayResponses"];
+    for kind in [
+        "MISSING_AUTHENTICATION_TOKEN",
+        "INVALID_SIGNATURE",
+        "ACCESS_DENIED",
+        "EXPIRED_TOKEN",
+    ] {
+        let headers = &responses[kind]["ResponseParameters"]["Headers"];
+        assert_eq!(
+            headers["x-amzn-ErrorType"], "'AccessDeniedException'",
+            "{kind}"
+        );
+    }
 }

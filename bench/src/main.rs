@@ -69,7 +69,7 @@ async fn main() {
         "bare-echo",
     );
 
-    let (mut dynamodb, dynamodb_addr) = start_dynamodb_local(&root);
+    let (dynamodb, dynamodb_addr) = start_dynamodb_local(&root);
     let proxy = Proxy::start(dynamodb_addr).await;
     let client = Client::from_conf(
         aws_sdk_dynamodb::config::Builder::from(&sdk_config(&proxy.url).await).build(),
@@ -86,7 +86,7 @@ async fn main() {
     rows.extend(starts(&plan, &ours, &bare, &proxy, &inviters).await);
     rows.extend(warm(&plan, &ours, &proxy, &client, &inviters).await);
     rows.push(size_row(&ours, &bare));
-    let _ = dynamodb.kill();
+    drop(dynamodb);
 
     let report = render(&machine, &plan, &rows);
     println!("\n{report}");
@@ -136,7 +136,7 @@ fn build(root: &Path, args: &[&str], name: &str) -> PathBuf {
     root.join("target/lambda").join(name).join("bootstrap")
 }
 
-fn start_dynamodb_local(root: &Path) -> (Child, std::net::SocketAddr) {
+fn start_dynamodb_local(root: &Path) -> (Running, std::net::SocketAddr) {
     let dir = String::from_utf8(
         Command::new("bash")
             .args([
@@ -154,20 +154,22 @@ fn start_dynamodb_local(root: &Path) -> (Child, std::net::SocketAddr) {
         .local_addr()
         .unwrap()
         .port();
-    let child = Command::new("java")
-        .arg(format!("-Djava.library.path={dir}/DynamoDBLocal_lib"))
-        .args([
-            "-jar",
-            &format!("{dir}/DynamoDBLocal.jar"),
-            "-inMemory",
-            "-sharedDb",
-            "-port",
-        ])
-        .arg(port.to_string())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("java runs");
+    let child = Running(
+        Command::new("java")
+            .arg(format!("-Djava.library.path={dir}/DynamoDBLocal_lib"))
+            .args([
+                "-jar",
+                &format!("{dir}/DynamoDBLocal.jar"),
+                "-inMemory",
+                "-sharedDb",
+                "-port",
+            ])
+            .arg(port.to_string())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("java runs"),
+    );
     let deadline = Instant::now() + Duration::from_secs(60);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(Instant::now() < deadline, "DynamoDB Local did not start");
@@ -212,9 +214,19 @@ fn decline_event(ids: &[String]) -> String {
     event.to_string()
 }
 
+/// A child process that is killed when dropped, even on a panic.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Starts a function the way Lambda does: its environment names the Runtime API.
-fn spawn(bootstrap: &Path, runtime: &RuntimeApi, proxy: &Proxy) -> Child {
-    Command::new(bootstrap)
+fn spawn(bootstrap: &Path, runtime: &RuntimeApi, proxy: &Proxy) -> Running {
+    let child = Command::new(bootstrap)
         .env("AWS_LAMBDA_RUNTIME_API", runtime.addr.to_string())
         .env("AWS_LAMBDA_FUNCTION_NAME", "bench")
         .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
@@ -228,7 +240,8 @@ fn spawn(bootstrap: &Path, runtime: &RuntimeApi, proxy: &Proxy) -> Child {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .expect("the bootstrap starts")
+        .expect("the bootstrap starts");
+    Running(child)
 }
 
 fn status_of(answer: &Result<String, String>) -> Option<u64> {
@@ -249,30 +262,28 @@ async fn starts(
     for _ in 0..plan.starts {
         let mut runtime = RuntimeApi::start().await;
         let started = Instant::now();
-        let mut child = spawn(bare, &runtime, proxy);
+        let child = spawn(bare, &runtime, proxy);
         bare_init.push(runtime.first_poll().await - started);
-        let _ = child.kill();
-        let _ = child.wait();
+        drop(child);
 
         let mut runtime = RuntimeApi::start().await;
         let started = Instant::now();
-        let mut child = spawn(ours, &runtime, proxy);
+        let child = spawn(ours, &runtime, proxy);
         ours_init.push(runtime.first_poll().await - started);
         let (answer, _) = runtime.invoke(&one).await;
         cold.push(started.elapsed());
         assert_eq!(status_of(&answer), Some(200), "{answer:?}");
-        let _ = child.kill();
-        let _ = child.wait();
+        drop(child);
     }
     // The cold-start floor needs the warm latency of the same request.
     let mut runtime = RuntimeApi::start().await;
-    let mut child = spawn(ours, &runtime, proxy);
+    let child = spawn(ours, &runtime, proxy);
     runtime.first_poll().await;
     let mut warm = Vec::new();
     for _ in 0..plan.samples {
         warm.push(runtime.invoke(&one).await.1);
     }
-    let _ = child.kill();
+    drop(child);
 
     let (ours_init, bare_init, cold, warm) = (
         median(&mut ours_init),
@@ -400,7 +411,7 @@ async fn warm(
         met: errors == 0,
     });
 
-    let peak = peak_rss_mb(child.id());
+    let peak = peak_rss_mb(child.0.id());
     rows.push(Row {
         figure: "peak RSS after the load".into(),
         ours: format!("{peak:.1} MB"),
@@ -409,8 +420,7 @@ async fn warm(
         target: "<= 32 MB".into(),
         met: peak <= 32.0,
     });
-    let mut child = child;
-    let _ = child.kill();
+    drop(child);
     rows
 }
 

@@ -5,6 +5,7 @@ pub mod error;
 pub mod identity;
 pub mod input;
 
+use std::collections::HashMap;
 use std::time::Instant;
 
 use lambda_http::http::{Method, StatusCode};
@@ -14,7 +15,7 @@ use serde::Serialize;
 use tokio::task::JoinSet;
 
 use crate::domain::{AccountId, Operation, Outcome, Reason};
-use crate::store::{Store, WriteError};
+use crate::store::Store;
 use error::ApiError;
 use identity::AuthMode;
 
@@ -107,32 +108,40 @@ impl App {
         accounts: &[AccountId],
     ) -> Result<Vec<Outcome>, ApiError> {
         let mut writes = JoinSet::new();
+        let mut index_of = HashMap::new();
         for (index, account) in accounts.iter().enumerate() {
             if account != caller {
                 let (store, caller, account) =
                     (self.store.clone(), caller.clone(), account.clone());
-                writes
-                    .spawn(async move { (index, store.apply(operation, &caller, &account).await) });
+                let task =
+                    writes.spawn(async move { store.apply(operation, &caller, &account).await });
+                index_of.insert(task.id(), index);
             }
         }
-        let attempted = writes.len();
         let mut outcomes = vec![Outcome::Unprocessed(Reason::OwnAccount); accounts.len()];
         let mut failed = 0;
-        while let Some(joined) = writes.join_next().await {
-            let (index, result) = joined.map_err(|e| {
-                tracing::error!(error = %e, "write task failed");
-                ApiError::Internal
-            })?;
-            outcomes[index] = result.unwrap_or_else(|error| {
-                failed += 1;
-                tracing::warn!(account = %accounts[index], error = ?error, "write failed");
-                Outcome::Unprocessed(match error {
-                    WriteError::Transient(_) => Reason::Transient,
-                    WriteError::Other(_) => Reason::StoreFailure,
-                })
-            });
+        while let Some(joined) = writes.join_next_with_id().await {
+            // A write task that panicked is that account's failure alone; the
+            // others' outcomes stand. Account IDs stay out of the logs.
+            let (index, outcome) = match joined {
+                Ok((id, Ok(outcome))) => (index_of[&id], outcome),
+                Ok((id, Err(error))) => {
+                    failed += 1;
+                    tracing::warn!(index = index_of[&id], ?error, "write failed");
+                    (index_of[&id], Outcome::Unprocessed(error.reason()))
+                }
+                Err(error) => {
+                    failed += 1;
+                    tracing::error!(index = index_of[&error.id()], %error, "write task failed");
+                    (
+                        index_of[&error.id()],
+                        Outcome::Unprocessed(Reason::StoreFailure),
+                    )
+                }
+            };
+            outcomes[index] = outcome;
         }
-        if attempted > 0 && failed == attempted {
+        if !index_of.is_empty() && failed == index_of.len() {
             return Err(ApiError::Internal);
         }
         Ok(outcomes)

@@ -7,8 +7,11 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
 
-use aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextMut;
+use aws_sdk_dynamodb::config::interceptors::{
+    BeforeDeserializationInterceptorContextMut, BeforeTransmitInterceptorContextMut,
+};
 use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
+use aws_smithy_types::body::SdkBody;
 
 #[derive(Clone, Copy, Debug)]
 pub enum Fault {
@@ -63,6 +66,34 @@ fn throttle(mut stream: TcpStream) {
         body.len()
     );
     let _ = stream.write_all(response.as_bytes());
+}
+
+/// Lets the first attempt of every write reach DynamoDB, then replaces its
+/// answer with a 500 so that the SDK retries: the write happened, but the
+/// caller never heard.
+#[derive(Clone, Debug, Default)]
+pub struct LoseFirstAnswer(Arc<std::sync::atomic::AtomicBool>);
+
+impl Intercept for LoseFirstAnswer {
+    fn name(&self) -> &'static str {
+        "LoseFirstAnswer"
+    }
+
+    fn modify_before_deserialization(
+        &self,
+        context: &mut BeforeDeserializationInterceptorContextMut<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
+        if !self.0.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            let response = context.response_mut();
+            *response.status_mut() = 500u16.try_into()?;
+            *response.body_mut() = SdkBody::from(
+                r#"{"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError","message":"injected"}"#,
+            );
+        }
+        Ok(())
+    }
 }
 
 /// Sends every request whose body names one of `accounts` to `endpoint`.

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef;
@@ -58,14 +58,18 @@ impl DynamoDbLocal {
             port.to_string(),
             // Every client sees the same data, whatever its credentials.
             "-sharedDb".into(),
+            "-disableTelemetry".into(),
         ];
         match db_path {
             None => args.push("-inMemory".into()),
             Some(path) => args.extend(["-dbPath".into(), path.display().to_string()]),
         }
-        let process = Process::spawn("dynamodb-local", "java", &args, &[]);
+        // DynamoDB Local drops a metadata file in its working directory.
+        let mut process =
+            Process::spawn("dynamodb-local", "java", &args, &[], &std::env::temp_dir());
         let endpoint = format!("http://127.0.0.1:{port}");
         process::wait_until(Duration::from_secs(60), "DynamoDB Local to answer", || {
+            process.assert_running();
             dynamodb_answers(port)
         });
         Self {
@@ -317,17 +321,4 @@ fn s(value: &str) -> AttributeValue {
 
 pub fn account(id: &str) -> AccountId {
     AccountId::parse(id).expect("a valid account ID")
-}
-
-/// Polls `check` until it holds, or panics after `limit`.
-pub async fn eventually<F, Fut>(limit: Duration, what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = Instant::now() + limit;
-    while !check().await {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }

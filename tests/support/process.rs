@@ -19,14 +19,20 @@ const WATCHDOG: &str = r#"
 parent=$1; shift
 "$@" &
 child=$!
-trap 'kill -TERM 0 2>/dev/null' EXIT
+trap 'kill -TERM 0 2>/dev/null; sleep 5; kill -KILL 0 2>/dev/null' EXIT
 while kill -0 "$parent" 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 0.2; done
 "#;
 
 impl Process {
     /// Starts `program` with `args` and extra `env`; its output goes to a log
     /// file under the target directory, named after `name`.
-    pub fn spawn(name: &str, program: &str, args: &[String], env: &[(&str, &str)]) -> Self {
+    pub fn spawn(
+        name: &str,
+        program: &str,
+        args: &[String],
+        env: &[(&str, &str)],
+        dir: &std::path::Path,
+    ) -> Self {
         let log = log_path(name);
         let out = File::create(&log).expect("create log file");
         let child = Command::new("bash")
@@ -37,7 +43,7 @@ impl Process {
             .arg(program)
             .args(args)
             .envs(env.iter().copied())
-            .current_dir(super::repo_root())
+            .current_dir(dir)
             .stdin(Stdio::null())
             .stdout(out.try_clone().expect("clone log file"))
             .stderr(out)
@@ -47,8 +53,16 @@ impl Process {
         Self { child, log }
     }
 
-    pub fn pid(&self) -> u32 {
-        self.child.id()
+    /// Panics with the process's output if it has already ended (for
+    /// example because its port was taken), instead of waiting in vain.
+    pub fn assert_running(&mut self) {
+        let exited = self.child.try_wait().ok().flatten().is_some();
+        assert!(
+            !exited,
+            "{} ended early:\n{}",
+            self.log.display(),
+            self.output()
+        );
     }
 
     /// The process's output so far.
