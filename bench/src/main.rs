@@ -41,7 +41,9 @@ struct Row {
     met: bool,
 }
 
-#[tokio::main]
+// One thread, like the function: the stub, the proxy and the direct writes
+// share it, so no figure pays for cross-thread wake-ups the other does not.
+#[tokio::main(flavor = "current_thread")]
 async fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let plan = Plan {
@@ -285,6 +287,18 @@ async fn starts(
     }
     drop(child);
 
+    // For reference: what one Runtime API round trip costs a function that
+    // does nothing (part of every handler figure, not of the direct writes).
+    let mut runtime = RuntimeApi::start().await;
+    let child = spawn(bare, &runtime, proxy);
+    runtime.first_poll().await;
+    let mut hop = Vec::new();
+    for _ in 0..plan.samples {
+        hop.push(runtime.invoke(&one).await.1);
+    }
+    drop(child);
+    let hop = median(&mut hop);
+
     let (ours_init, bare_init, cold, warm) = (
         median(&mut ours_init),
         median(&mut bare_init),
@@ -306,6 +320,14 @@ async fn starts(
             "bare init + warm 1-account decline",
             1.5,
         ),
+        Row {
+            figure: "Runtime API round trip, bare echo (p50, reference)".into(),
+            ours: "-".into(),
+            floor: ms(hop),
+            ratio: None,
+            target: "-".into(),
+            met: true,
+        },
     ]
 }
 

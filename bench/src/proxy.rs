@@ -29,6 +29,7 @@ impl Proxy {
         let shared = proxy.clone();
         tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
+                let _ = client.set_nodelay(true);
                 tokio::spawn(shared.clone().relay(client, upstream));
             }
         });
@@ -40,6 +41,7 @@ impl Proxy {
         let Ok(upstream) = TcpStream::connect(upstream).await else {
             return;
         };
+        let _ = upstream.set_nodelay(true);
         let (client_in, mut client_out) = client.into_split();
         let (upstream_in, mut upstream_out) = upstream.into_split();
         let (mut client_in, mut upstream_in) =
