@@ -110,8 +110,6 @@ impl Store {
                     .return_values_on_condition_check_failure(
                         ReturnValuesOnConditionCheckFailure::AllOld,
                     )
-                    .customize()
-                    .interceptor(attempts.clone())
                     .send()
                     .await;
                 match result {
@@ -134,6 +132,7 @@ impl Store {
                     .return_values_on_condition_check_failure(
                         ReturnValuesOnConditionCheckFailure::AllOld,
                     )
+                    // Only a delete needs to know it was retried (see below).
                     .customize()
                     .interceptor(attempts.clone())
                     .send()

@@ -164,9 +164,12 @@ fn start_dynamodb_local(root: &Path) -> (Running, std::net::SocketAddr) {
                 &format!("{dir}/DynamoDBLocal.jar"),
                 "-inMemory",
                 "-sharedDb",
+                "-disableTelemetry",
                 "-port",
             ])
             .arg(port.to_string())
+            // It drops a metadata file in its working directory.
+            .current_dir(std::env::temp_dir())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
