@@ -60,6 +60,58 @@ fn writes_only(counts: &HashMap<String, usize>, operation: &str, expected: usize
 const NO_INVITATION: &str = "There is no invitation from this account.";
 const OWN_ACCOUNT: &str = "This is the caller's own account ID; an account cannot invite itself.";
 
+/// Inviters of `caller` in a table made by [`every_state`], one per state
+/// (and one garbled), and one that sent nothing.
+const INVITERS: [&str; 6] = [
+    "200000000001",
+    "200000000002",
+    "200000000003",
+    "200000000004",
+    "200000000005",
+    "200000000009",
+];
+
+/// A fresh table where `caller` has an invitation in every state.
+async fn every_state(caller: &str) -> TestTable {
+    let table = TestTable::new().await;
+    for (inviter, status) in INVITERS
+        .iter()
+        .zip(["Invited", "Declined", "Enabled", "Removed", "Paused"])
+    {
+        table.put(caller, inviter, status).await;
+    }
+    table
+}
+
+/// The status of each of [`INVITERS`]' invitations to `caller`.
+async fn statuses(table: &TestTable, caller: &str) -> Vec<Option<String>> {
+    let mut statuses = Vec::new();
+    for inviter in INVITERS {
+        statuses.push(table.status(caller, inviter).await);
+    }
+    statuses
+}
+
+fn some(statuses: [Option<&str>; 6]) -> Vec<Option<String>> {
+    statuses.map(|s| s.map(String::from)).to_vec()
+}
+
+/// Sends `path` for every inviter of [`every_state`] and the caller's own ID;
+/// the table and the unprocessed accounts.
+async fn against_every_state(
+    gateway: Gateway,
+    caller: &str,
+    path: &str,
+) -> (TestTable, Vec<(String, String)>) {
+    let table = every_state(caller).await;
+    let app = table.app(AuthMode::Iam).await;
+    let ids: Vec<&str> = INVITERS.iter().copied().chain([caller]).collect();
+    let response = call(&app, gateway, path, Some(caller), &ids_body(&ids)).await;
+    (table, unprocessed(&response))
+}
+
+const PAUSED: &str = "The invitation has an unrecognized status \"Paused\" and was left unchanged.";
+
 /// Every row of DESIGN.md's state table for DeclineInvitations.
 #[tokio::test]
 async fn decline_follows_the_state_machine() {
@@ -67,61 +119,26 @@ async fn decline_follows_the_state_machine() {
         (Gateway::RestV1, "100000000001"),
         (Gateway::HttpV2, "100000000002"),
     ] {
-        let table = TestTable::new().await;
-        let app = table.app(AuthMode::Iam).await;
-        for (inviter, status) in [
-            ("200000000001", "Invited"),
-            ("200000000002", "Declined"),
-            ("200000000003", "Enabled"),
-            ("200000000004", "Removed"),
-            ("200000000005", "Paused"),
-        ] {
-            table.put(caller, inviter, status).await;
-        }
-        let ids = [
-            "200000000001",
-            "200000000002",
-            "200000000003",
-            "200000000004",
-            "200000000005",
-            "200000000009",
-            caller,
-        ];
-        let response = call(&app, gateway, DECLINE, Some(caller), &ids_body(&ids)).await;
-
+        let (table, left) = against_every_state(gateway, caller, DECLINE).await;
         assert_eq!(
-            unprocessed(&response),
+            left,
             [
                 ("200000000003".into(), "The invitation was accepted and this account is still associated with it as its administrator; disassociate first.".into()),
-                ("200000000005".into(), "The invitation has an unrecognized status \"Paused\" and was left unchanged.".into()),
+                ("200000000005".into(), PAUSED.into()),
                 ("200000000009".into(), NO_INVITATION.into()),
                 (caller.into(), OWN_ACCOUNT.into()),
             ]
         );
         assert_eq!(
-            table.status(caller, "200000000001").await.as_deref(),
-            Some("Declined")
-        );
-        assert_eq!(
-            table.status(caller, "200000000002").await.as_deref(),
-            Some("Declined")
-        );
-        assert_eq!(
-            table.status(caller, "200000000003").await.as_deref(),
-            Some("Enabled")
-        );
-        assert_eq!(
-            table.status(caller, "200000000004").await.as_deref(),
-            Some("Declined")
-        );
-        assert_eq!(
-            table.status(caller, "200000000005").await.as_deref(),
-            Some("Paused")
-        );
-        assert_eq!(
-            table.status(caller, "200000000009").await,
-            None,
-            "decline creates nothing"
+            statuses(&table, caller).await,
+            some([
+                Some("Declined"),
+                Some("Declined"),
+                Some("Enabled"),
+                Some("Declined"),
+                Some("Paused"),
+                None
+            ])
         );
         // The already-declined invitation is not rewritten; the declined ones are stamped.
         let stamp = |item: Option<HashMap<String, aws_sdk_dynamodb::types::AttributeValue>>| {
@@ -147,54 +164,31 @@ async fn delete_follows_the_state_machine() {
         (Gateway::RestV1, "100000000003"),
         (Gateway::HttpV2, "100000000004"),
     ] {
-        let table = TestTable::new().await;
-        let app = table.app(AuthMode::Iam).await;
-        for (inviter, status) in [
-            ("200000000001", "Invited"),
-            ("200000000002", "Declined"),
-            ("200000000003", "Enabled"),
-            ("200000000004", "Removed"),
-        ] {
-            table.put(caller, inviter, status).await;
-        }
-        let ids = [
-            "200000000001",
-            "200000000002",
-            "200000000003",
-            "200000000004",
-            "200000000009",
-            caller,
-        ];
-        let response = call(&app, gateway, DELETE, Some(caller), &ids_body(&ids)).await;
-
+        let (table, left) = against_every_state(gateway, caller, DELETE).await;
         assert_eq!(
-            unprocessed(&response),
+            left,
             [
                 ("200000000001".into(), "The invitation has not been declined yet (status Invited); decline it before deleting it.".into()),
                 ("200000000003".into(), "The invitation was accepted and this account is still associated with it as its administrator; disassociate and decline it before deleting it.".into()),
                 ("200000000004".into(), "The invitation has not been declined yet (status Removed); decline it before deleting it.".into()),
+                ("200000000005".into(), PAUSED.into()),
                 ("200000000009".into(), NO_INVITATION.into()),
                 (caller.into(), OWN_ACCOUNT.into()),
             ]
         );
         assert_eq!(
-            table.status(caller, "200000000001").await.as_deref(),
-            Some("Invited")
+            statuses(&table, caller).await,
+            some([
+                Some("Invited"),
+                None,
+                Some("Enabled"),
+                Some("Removed"),
+                Some("Paused"),
+                None
+            ]),
+            "only the declined one is deleted"
         );
-        assert_eq!(
-            table.status(caller, "200000000002").await,
-            None,
-            "the declined one is deleted"
-        );
-        assert_eq!(
-            table.status(caller, "200000000003").await.as_deref(),
-            Some("Enabled")
-        );
-        assert_eq!(
-            table.status(caller, "200000000004").await.as_deref(),
-            Some("Removed")
-        );
-        writes_only(&table.counter.take(), "DeleteItem", 5);
+        writes_only(&table.counter.take(), "DeleteItem", 6);
     }
 }
 
