@@ -240,13 +240,7 @@ where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
     if let Some(old_item) = error.as_service_error().and_then(condition_failed) {
-        let status = old_item.map(|item| {
-            item.get(table::STATUS)
-                .and_then(|value| value.as_s().ok())
-                .cloned()
-                .unwrap_or_default()
-        });
-        return Ok(status);
+        return Ok(old_item.map(table::status_of));
     }
     let transient = match &error {
         SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {

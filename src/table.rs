@@ -39,6 +39,15 @@ pub fn key(invitee: &AccountId, inviter: &AccountId) -> [(String, AttributeValue
     ]
 }
 
+/// An item's `relationshipStatus` as written, empty when it has none (a
+/// garbled item, answered as an unknown status).
+pub fn status_of(item: &std::collections::HashMap<String, AttributeValue>) -> String {
+    item.get(STATUS)
+        .and_then(|value| value.as_s().ok())
+        .cloned()
+        .unwrap_or_default()
+}
+
 /// ISO-8601 UTC, as `invitedAt` and `updatedAt` hold it.
 pub fn now() -> String {
     aws_sdk_dynamodb::primitives::DateTime::from(std::time::SystemTime::now())

@@ -346,3 +346,39 @@ async fn a_delete_whose_answer_was_lost_is_not_reported_as_never_there() {
         HashMap::from([("DeleteItem".into(), 2)])
     );
 }
+
+/// A write that panics fails its own account; the others' writes stand and
+/// are reported.
+#[tokio::test]
+async fn a_panicking_write_fails_only_its_account() {
+    let table = TestTable::new().await;
+    let caller = "600000000006";
+    table.put(caller, "700000000001", "Invited").await;
+    table.put(caller, "700000000002", "Invited").await;
+    let config = table
+        .store_config()
+        .await
+        .interceptor(support::faults::PanicFor("700000000002"));
+    let app = table.app_from(config, AuthMode::Iam);
+    let left = unprocessed(
+        &call(
+            &app,
+            "/invitation/decline",
+            caller,
+            &["700000000001", "700000000002"],
+        )
+        .await,
+    );
+    assert_eq!(
+        left,
+        HashMap::from([("700000000002".into(), Reason::StoreFailure.message())])
+    );
+    assert_eq!(
+        table.status(caller, "700000000001").await.as_deref(),
+        Some("Declined")
+    );
+    assert_eq!(
+        table.status(caller, "700000000002").await.as_deref(),
+        Some("Invited")
+    );
+}

@@ -280,27 +280,11 @@ async fn starts(
         assert_eq!(status_of(&answer), Some(200), "{answer:?}");
         drop(child);
     }
-    // The cold-start floor needs the warm latency of the same request.
-    let mut runtime = RuntimeApi::start().await;
-    let child = spawn(ours, &runtime, proxy);
-    runtime.first_poll().await;
-    let mut warm = Vec::new();
-    for _ in 0..plan.samples {
-        warm.push(runtime.invoke(&one).await.1);
-    }
-    drop(child);
-
-    // For reference: what one Runtime API round trip costs a function that
-    // does nothing (part of every handler figure, not of the direct writes).
-    let mut runtime = RuntimeApi::start().await;
-    let child = spawn(bare, &runtime, proxy);
-    runtime.first_poll().await;
-    let mut hop = Vec::new();
-    for _ in 0..plan.samples {
-        hop.push(runtime.invoke(&one).await.1);
-    }
-    drop(child);
-    let hop = median(&mut hop);
+    // The cold-start floor needs the warm latency of the same request; for
+    // reference, what one Runtime API round trip costs a function that does
+    // nothing (part of every handler figure, not of the direct writes).
+    let mut warm = warm_latencies(ours, proxy, &one, plan.samples).await;
+    let hop = median(&mut warm_latencies(bare, proxy, &one, plan.samples).await);
 
     let (ours_init, bare_init, cold, warm) = (
         median(&mut ours_init),
@@ -332,6 +316,23 @@ async fn starts(
             met: true,
         },
     ]
+}
+
+/// `samples` warm invocations of `event` in one fresh process.
+async fn warm_latencies(
+    bootstrap: &Path,
+    proxy: &Proxy,
+    event: &str,
+    samples: usize,
+) -> Vec<Duration> {
+    let mut runtime = RuntimeApi::start().await;
+    let _child = spawn(bootstrap, &runtime, proxy);
+    runtime.first_poll().await;
+    let mut latencies = Vec::new();
+    for _ in 0..samples {
+        latencies.push(runtime.invoke(event).await.1);
+    }
+    latencies
 }
 
 /// Warm figures, all from one process, as one Lambda sandbox serves them.

@@ -96,6 +96,30 @@ impl Intercept for LoseFirstAnswer {
     }
 }
 
+/// Panics inside the write for `account`, as a bug in a dependency would.
+#[derive(Clone, Debug)]
+pub struct PanicFor(pub &'static str);
+
+impl Intercept for PanicFor {
+    fn name(&self) -> &'static str {
+        "PanicFor"
+    }
+
+    fn read_before_transmit(
+        &self,
+        context: &aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
+        let body = context.request().body().bytes().unwrap_or_default();
+        assert!(
+            !String::from_utf8_lossy(body).contains(self.0),
+            "injected panic"
+        );
+        Ok(())
+    }
+}
+
 /// Sends every request whose body names one of `accounts` to `endpoint`.
 #[derive(Clone, Debug)]
 pub struct Redirect {

@@ -267,12 +267,10 @@ impl TestTable {
 
     /// The invitation's status, or `None` when there is no item.
     pub async fn status(&self, invitee: &str, inviter: &str) -> Option<String> {
-        self.item(invitee, inviter).await.map(|item| {
-            item.get(table::STATUS)
-                .and_then(|v| v.as_s().ok())
-                .cloned()
-                .unwrap_or_default()
-        })
+        self.item(invitee, inviter)
+            .await
+            .as_ref()
+            .map(table::status_of)
     }
 
     pub async fn item(
