@@ -12,7 +12,6 @@ use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
 use aws_sdk_dynamodb::config::SharedHttpClient;
 use aws_smithy_http_client::tls::rustls_provider::CryptoMode;
 use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
-use base64::Engine as _;
 
 /// Loads the SDK configuration. With credentials and region in the
 /// environment (always so in Lambda) only the environment is read; otherwise
@@ -38,16 +37,15 @@ pub async fn load() -> SdkConfig {
     loader.load().await
 }
 
-/// The subjects of the roots AWS service endpoints chain to: Amazon Root CA
-/// 1 to 4 (Amazon Trust Services) and the Starfield root that cross-signs them.
-const AMAZON_ROOTS: [&[u8]; 2] = [
-    b"Amazon Root CA ",
-    b"Starfield Services Root Certificate Authority - G2",
-];
+/// The roots AWS service endpoints chain to: Amazon Root CA 1 to 4 and the
+/// Starfield root that cross-signs them, as PEM. Five certificates, so TLS
+/// setup parses five instead of the ~140 of the system store, and nothing
+/// is searched for at start-up.
+const AMAZON_ROOTS_PEM: &[u8] = include_bytes!("amazon-roots.pem");
 
 /// HTTPS that verifies certificates against the Amazon roots only.
 pub fn https_client() -> SharedHttpClient {
-    let trust_store = TrustStore::empty().with_pem_certificate(amazon_roots_pem().into_bytes());
+    let trust_store = TrustStore::empty().with_pem_certificate(AMAZON_ROOTS_PEM);
     let tls_context = TlsContext::builder()
         .with_trust_store(trust_store)
         .build()
@@ -58,35 +56,51 @@ pub fn https_client() -> SharedHttpClient {
         .build_https()
 }
 
-/// The Amazon roots of Mozilla's store (webpki-root-certs) as PEM: 5
-/// certificates parsed at start-up instead of the ~140 of the system store
-/// read from disk.
-fn amazon_roots_pem() -> String {
-    let mut pem = String::new();
-    for der in webpki_root_certs::TLS_SERVER_ROOT_CERTS {
-        let der: &[u8] = der.as_ref();
-        if AMAZON_ROOTS
-            .iter()
-            .any(|subject| der.windows(subject.len()).any(|w| w == *subject))
-        {
-            pem.push_str("-----BEGIN CERTIFICATE-----\n");
-            pem.push_str(&base64::engine::general_purpose::STANDARD.encode(der));
-            pem.push_str("\n-----END CERTIFICATE-----\n");
-        }
-    }
-    pem
-}
-
 #[cfg(test)]
 mod tests {
+    use base64::Engine as _;
+
+    /// The DER certificates of a PEM text.
+    fn certificates(pem: &str) -> Vec<Vec<u8>> {
+        pem.split("-----BEGIN CERTIFICATE-----")
+            .skip(1)
+            .map(|section| {
+                let base64: String = section
+                    .split("-----END CERTIFICATE-----")
+                    .next()
+                    .unwrap()
+                    .split_whitespace()
+                    .collect();
+                base64::engine::general_purpose::STANDARD
+                    .decode(base64)
+                    .unwrap()
+            })
+            .collect()
+    }
+
+    /// The compiled-in roots are exactly the Amazon and Starfield Services
+    /// roots of Mozilla's store, byte for byte, so they cannot drift from
+    /// it unnoticed.
     #[test]
-    fn trusts_exactly_the_amazon_roots() {
-        let pem = super::amazon_roots_pem();
-        assert_eq!(
-            pem.matches("-----BEGIN CERTIFICATE-----").count(),
-            5,
-            "{pem}"
-        );
+    fn trusts_exactly_mozillas_amazon_roots() {
+        let subjects: [&[u8]; 2] = [
+            b"Amazon Root CA ",
+            b"Starfield Services Root Certificate Authority - G2",
+        ];
+        let mut mozilla: Vec<Vec<u8>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+            .iter()
+            .map(|der| der.to_vec())
+            .filter(|der| {
+                subjects
+                    .iter()
+                    .any(|subject| der.windows(subject.len()).any(|w| w == *subject))
+            })
+            .collect();
+        let mut ours = certificates(std::str::from_utf8(super::AMAZON_ROOTS_PEM).unwrap());
+        mozilla.sort();
+        ours.sort();
+        assert_eq!(ours.len(), 5);
+        assert_eq!(ours, mozilla);
         super::https_client();
     }
 }

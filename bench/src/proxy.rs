@@ -8,15 +8,24 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::io::{AsyncWriteExt, BufReader};
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::{TcpListener, TcpStream};
 
 use crate::serve::read;
 
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Proxy {
     pub url: String,
+    upstream: SocketAddr,
     delay_ms: Arc<AtomicU64>,
     counts: Arc<Mutex<HashMap<String, usize>>>,
+    idle: Arc<Mutex<Vec<Upstream>>>,
+}
+
+/// A kept-alive connection to DynamoDB Local.
+struct Upstream {
+    reader: BufReader<OwnedReadHalf>,
+    writer: OwnedWriteHalf,
 }
 
 impl Proxy {
@@ -24,43 +33,66 @@ impl Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let proxy = Proxy {
             url: format!("http://{}", listener.local_addr().unwrap()),
-            ..Proxy::default()
+            upstream,
+            delay_ms: Default::default(),
+            counts: Default::default(),
+            idle: Default::default(),
         };
         let shared = proxy.clone();
         tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
                 let _ = client.set_nodelay(true);
-                tokio::spawn(shared.clone().relay(client, upstream));
+                tokio::spawn(shared.clone().relay(client));
             }
         });
         proxy
     }
 
-    /// One client connection, kept alive, over one upstream connection.
-    async fn relay(self, client: TcpStream, upstream: SocketAddr) {
-        let Ok(upstream) = TcpStream::connect(upstream).await else {
-            return;
-        };
-        let _ = upstream.set_nodelay(true);
+    /// One client connection, kept alive. Its requests travel over the
+    /// proxy's own pool of connections to DynamoDB Local, as DynamoDB's front
+    /// end keeps its own: a client's new connection costs the client its
+    /// handshake with the proxy, not a second connection behind it.
+    async fn relay(self, client: TcpStream) {
         let (client_in, mut client_out) = client.into_split();
-        let (upstream_in, mut upstream_out) = upstream.into_split();
-        let (mut client_in, mut upstream_in) =
-            (BufReader::new(client_in), BufReader::new(upstream_in));
+        let mut client_in = BufReader::new(client_in);
         while let Some(request) = read(&mut client_in).await {
             let target = request.header("x-amz-target").unwrap_or("");
             let operation = target.rsplit('.').next().unwrap_or("").to_owned();
             *self.counts.lock().unwrap().entry(operation).or_default() += 1;
-            tokio::time::sleep(Duration::from_millis(self.delay_ms.load(Ordering::Relaxed))).await;
-            if upstream_out.write_all(&request.bytes()).await.is_err() {
-                return;
+            // Tokio's timers tick in whole milliseconds: even a zero sleep
+            // would wait for the next tick, adding up to 1 ms to every call.
+            let delay = self.delay_ms.load(Ordering::Relaxed);
+            if delay > 0 {
+                tokio::time::sleep(Duration::from_millis(delay)).await;
             }
-            let Some(response) = read(&mut upstream_in).await else {
+            let Some(mut upstream) = self.checkout().await else {
                 return;
             };
+            if upstream.writer.write_all(&request.bytes()).await.is_err() {
+                return;
+            }
+            let Some(response) = read(&mut upstream.reader).await else {
+                return;
+            };
+            self.idle.lock().unwrap().push(upstream);
             if client_out.write_all(&response.bytes()).await.is_err() {
                 return;
             }
         }
+    }
+
+    /// An idle pooled connection, or a new one when all are busy.
+    async fn checkout(&self) -> Option<Upstream> {
+        if let Some(upstream) = self.idle.lock().unwrap().pop() {
+            return Some(upstream);
+        }
+        let stream = TcpStream::connect(self.upstream).await.ok()?;
+        let _ = stream.set_nodelay(true);
+        let (reader, writer) = stream.into_split();
+        Some(Upstream {
+            reader: BufReader::new(reader),
+            writer,
+        })
     }
 
     pub fn set_delay(&self, delay: Duration) {
