@@ -11,7 +11,7 @@ use tokio::io::{AsyncWriteExt, BufReader};
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::{TcpListener, TcpStream};
 
-use crate::serve::read;
+use crate::serve::{Message, read};
 
 #[derive(Clone)]
 pub struct Proxy {
@@ -65,34 +65,47 @@ impl Proxy {
             if delay > 0 {
                 tokio::time::sleep(Duration::from_millis(delay)).await;
             }
-            let Some(mut upstream) = self.checkout().await else {
+            let Some(response) = self.forward(&request).await else {
                 return;
             };
-            if upstream.writer.write_all(&request.bytes()).await.is_err() {
-                return;
-            }
-            let Some(response) = read(&mut upstream.reader).await else {
-                return;
-            };
-            self.idle.lock().unwrap().push(upstream);
             if client_out.write_all(&response.bytes()).await.is_err() {
                 return;
             }
         }
     }
 
-    /// An idle pooled connection, or a new one when all are busy.
-    async fn checkout(&self) -> Option<Upstream> {
-        if let Some(upstream) = self.idle.lock().unwrap().pop() {
-            return Some(upstream);
+    /// DynamoDB Local's answer to `request`, over a pooled connection, or a
+    /// new one if none is idle or the pooled one turns out closed (a server
+    /// may close a connection that stays idle).
+    async fn forward(&self, request: &Message) -> Option<Message> {
+        let pooled = self.idle.lock().unwrap().pop();
+        if let Some(upstream) = pooled
+            && let Some(response) = self.exchange(upstream, request).await
+        {
+            return Some(response);
         }
         let stream = TcpStream::connect(self.upstream).await.ok()?;
         let _ = stream.set_nodelay(true);
         let (reader, writer) = stream.into_split();
-        Some(Upstream {
+        let upstream = Upstream {
             reader: BufReader::new(reader),
             writer,
-        })
+        };
+        self.exchange(upstream, request).await
+    }
+
+    /// One request and its response; the connection goes back to the pool
+    /// unless DynamoDB Local is closing it.
+    async fn exchange(&self, mut upstream: Upstream, request: &Message) -> Option<Message> {
+        upstream.writer.write_all(&request.bytes()).await.ok()?;
+        let response = read(&mut upstream.reader).await?;
+        let closing = response
+            .header("connection")
+            .is_some_and(|value| value.eq_ignore_ascii_case("close"));
+        if !closing {
+            self.idle.lock().unwrap().push(upstream);
+        }
+        Some(response)
     }
 
     pub fn set_delay(&self, delay: Duration) {
