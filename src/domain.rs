@@ -43,38 +43,81 @@ impl fmt::Display for AccountId {
     }
 }
 
-/// The two invitee operations.
+/// Everything that can happen to an invitation. The invitee (the caller of
+/// this API) declines, deletes, accepts and disassociates; the inviter side
+/// invites and, removing a member, disassociates too.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Operation {
+pub enum Action {
+    Invite,
+    Accept,
     Decline,
     Delete,
+    Disassociate,
 }
 
-impl Operation {
-    pub fn name(self) -> &'static str {
-        match self {
-            Operation::Decline => "DeclineInvitations",
-            Operation::Delete => "DeleteInvitations",
-        }
+/// One row of the state machine: the states an action starts from and
+/// where it leads. DynamoDB enforces `from` as the write's condition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Transition {
+    pub action: Action,
+    pub from: &'static [Status],
+    /// Whether the action may also start from no invitation at all.
+    pub from_nothing: bool,
+    /// `None`: the invitation is deleted.
+    pub to: Option<Status>,
+}
+
+/// The state machine, as data.
+pub const TRANSITIONS: [Transition; 5] = [
+    Transition {
+        action: Action::Invite,
+        from: &[Status::Declined, Status::Removed],
+        from_nothing: true,
+        to: Some(Status::Invited),
+    },
+    Transition {
+        action: Action::Accept,
+        from: &[Status::Invited],
+        from_nothing: false,
+        to: Some(Status::Enabled),
+    },
+    Transition {
+        action: Action::Decline,
+        from: &[Status::Invited, Status::Removed],
+        from_nothing: false,
+        to: Some(Status::Declined),
+    },
+    Transition {
+        action: Action::Delete,
+        from: &[Status::Declined],
+        from_nothing: false,
+        to: None,
+    },
+    Transition {
+        action: Action::Disassociate,
+        from: &[Status::Enabled],
+        from_nothing: false,
+        to: Some(Status::Removed),
+    },
+];
+
+impl Action {
+    pub fn transition(self) -> &'static Transition {
+        TRANSITIONS
+            .iter()
+            .find(|t| t.action == self)
+            .expect("every action has a row")
     }
 
-    /// The states this operation writes from: DynamoDB's condition on the
-    /// write. Every other state, and no item at all, refuses the write.
-    pub fn writable_from(self) -> &'static [Status] {
-        match self {
-            Operation::Decline => &[Status::Invited, Status::Removed],
-            Operation::Delete => &[Status::Declined],
-        }
-    }
-
-    /// The answer when the write was refused because the invitation was in
-    /// `status` (the raw attribute, which another writer may have garbled).
+    /// The answer to the invitee when the write was refused because the
+    /// invitation was in `status` (the raw attribute, which another writer
+    /// may have garbled).
     pub fn refused(self, status: &str) -> Outcome {
         match (self, Status::parse(status)) {
             // Declining twice is not an error: the invitation is declined.
-            (Operation::Decline, Some(Status::Declined)) => Outcome::Processed,
+            (Action::Decline, Some(Status::Declined)) => Outcome::Processed,
             (_, Some(Status::Enabled)) => Outcome::Unprocessed(Reason::StillAssociated(self)),
-            (Operation::Delete, Some(status @ (Status::Invited | Status::Removed))) => {
+            (Action::Delete, Some(status @ (Status::Invited | Status::Removed))) => {
                 Outcome::Unprocessed(Reason::NotDeclined(status))
             }
             _ => Outcome::Unprocessed(Reason::UnknownStatus(status.to_owned())),
@@ -128,7 +171,8 @@ pub enum Outcome {
 pub enum Reason {
     OwnAccount,
     NoInvitation,
-    StillAssociated(Operation),
+    /// Still associated: refused by decline and delete, whose texts differ.
+    StillAssociated(Action),
     NotDeclined(Status),
     /// The item holds a `relationshipStatus` this service does not know;
     /// it is left as it is rather than guessed at.
@@ -150,12 +194,12 @@ impl Reason {
                 "This is the caller's own account ID; an account cannot invite itself.".into()
             }
             Reason::NoInvitation => "There is no invitation from this account.".into(),
-            Reason::StillAssociated(Operation::Decline) => {
+            Reason::StillAssociated(Action::Decline) => {
                 "The invitation was accepted and this account is still associated with it \
                  as its administrator; disassociate first."
                     .into()
             }
-            Reason::StillAssociated(Operation::Delete) => {
+            Reason::StillAssociated(_) => {
                 "The invitation was accepted and this account is still associated with it \
                  as its administrator; disassociate and decline it before deleting it."
                     .into()
@@ -233,12 +277,27 @@ mod tests {
     }
 
     #[test]
+    fn every_action_has_exactly_one_transition() {
+        for action in [
+            Action::Invite,
+            Action::Accept,
+            Action::Decline,
+            Action::Delete,
+            Action::Disassociate,
+        ] {
+            let rows = TRANSITIONS.iter().filter(|t| t.action == action).count();
+            assert_eq!(rows, 1, "{action:?}");
+            assert_eq!(action.transition().action, action);
+        }
+    }
+
+    #[test]
     fn every_reason_has_its_own_text() {
         let reasons = [
             Reason::OwnAccount,
             Reason::NoInvitation,
-            Reason::StillAssociated(Operation::Decline),
-            Reason::StillAssociated(Operation::Delete),
+            Reason::StillAssociated(Action::Decline),
+            Reason::StillAssociated(Action::Delete),
             Reason::NotDeclined(Status::Invited),
             Reason::NotDeclined(Status::Removed),
             Reason::UnknownStatus("Bogus".into()),

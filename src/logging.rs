@@ -19,7 +19,8 @@ where
                 .json()
                 .flatten_event(true)
                 .with_target(false)
-                .with_current_span(false)
+                // The request's span holds its figures (operation, caller, ...).
+                .with_current_span(true)
                 .with_span_list(false)
                 .with_writer(writer),
         )

@@ -3,6 +3,8 @@
 
 use lambda_http::http::StatusCode;
 
+use super::routes;
+
 /// Which of GuardDuty's three `InvalidInputException` messages applies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InputErrorKind {
@@ -57,7 +59,8 @@ pub enum ApiError {
     Input(InputError),
     Unauthenticated,
     NotFound,
-    MethodNotAllowed,
+    /// A known path with another method; holds the allowed methods.
+    MethodNotAllowed(String),
     /// The store could not be used at all. The cause is logged, never sent.
     Internal,
 }
@@ -65,8 +68,8 @@ pub enum ApiError {
 /// What goes on the wire for an error.
 pub struct WireError {
     pub status: StatusCode,
-    /// The `x-amzn-ErrorType` header: the modeled exception.
-    pub error_type: Option<&'static str>,
+    /// `x-amzn-ErrorType` (the modeled exception), `Allow` for a 405.
+    pub headers: Vec<(&'static str, String)>,
     /// `__type` and `type` in the body.
     pub type_name: &'static str,
     pub message: String,
@@ -77,13 +80,13 @@ impl ApiError {
         match self {
             ApiError::Input(e) => WireError {
                 status: StatusCode::BAD_REQUEST,
-                error_type: Some("BadRequestException"),
+                headers: error_type("BadRequestException"),
                 type_name: "InvalidInputException",
                 message: e.message(),
             },
             ApiError::Unauthenticated => WireError {
                 status: StatusCode::FORBIDDEN,
-                error_type: Some("AccessDeniedException"),
+                headers: error_type("AccessDeniedException"),
                 type_name: "AccessDeniedException",
                 message:
                     "The request has no caller identity: sign it with AWS Signature Version 4 \
@@ -92,26 +95,28 @@ impl ApiError {
             },
             ApiError::NotFound => WireError {
                 status: StatusCode::NOT_FOUND,
-                error_type: None,
+                headers: Vec::new(),
                 type_name: "NotFound",
-                message: "No such resource: the API serves POST /invitation/decline and \
-                          POST /invitation/delete."
-                    .into(),
+                message: format!("No such resource: the API serves {}.", routes::listing()),
             },
-            ApiError::MethodNotAllowed => WireError {
+            ApiError::MethodNotAllowed(allow) => WireError {
                 status: StatusCode::METHOD_NOT_ALLOWED,
-                error_type: None,
+                headers: vec![("allow", allow.clone())],
                 type_name: "MethodNotAllowed",
-                message: "Method not allowed: this resource only accepts POST.".into(),
+                message: format!("Method not allowed: this resource only accepts {allow}."),
             },
             ApiError::Internal => WireError {
                 status: StatusCode::INTERNAL_SERVER_ERROR,
-                error_type: Some("InternalServerErrorException"),
+                headers: error_type("InternalServerErrorException"),
                 type_name: "InternalException",
                 message: "Internal server error.".into(),
             },
         }
     }
+}
+
+fn error_type(name: &'static str) -> Vec<(&'static str, String)> {
+    vec![("x-amzn-errortype", name.to_owned())]
 }
 
 impl From<InputError> for ApiError {

@@ -1,49 +1,39 @@
-//! The HTTP edge: routing, caller identity, body parsing, running the writes
-//! of one request concurrently, and the restJson1 responses.
+//! The HTTP edge: a request is routed (`routes`), its caller identified
+//! (`identity`), then handed to its operation's handler; every answer,
+//! success or error, is a restJson1 response (`response`).
 
+pub mod batch;
 pub mod error;
 pub mod identity;
 pub mod input;
+mod response;
+pub mod routes;
 
-use std::collections::HashMap;
 use std::time::Instant;
 
-use lambda_http::http::{Method, StatusCode};
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
-use serde::Serialize;
-use tokio::task::JoinSet;
+use tracing::Instrument;
+use tracing::field::Empty;
 
-use crate::domain::{AccountId, Operation, Outcome, Reason};
+use crate::domain::AccountId;
 use crate::store::Store;
 use error::ApiError;
 use identity::AuthMode;
+use routes::Params;
 
 pub struct App {
     store: Store,
     auth: AuthMode,
 }
 
-/// What the per-request log line says beyond status and timing.
-#[derive(Default)]
-struct Summary {
-    operation: Option<Operation>,
-    caller: Option<AccountId>,
-    processed: usize,
-    unprocessed: usize,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct UnprocessedAccount {
-    account_id: String,
-    result: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Success {
-    unprocessed_accounts: Vec<UnprocessedAccount>,
+/// What a handler gets: the request, its identified caller, the route's
+/// path parameters and the store.
+pub struct Call<'a> {
+    pub request: &'a Request,
+    pub caller: AccountId,
+    pub params: Params<'a>,
+    pub store: &'a Store,
 }
 
 impl App {
@@ -51,120 +41,60 @@ impl App {
         Self { store, auth }
     }
 
-    /// Answers one API Gateway request. Never fails: every error is a response.
+    /// Answers one API Gateway request. Never fails: every error is a
+    /// response. Handlers add their figures to the request's span, whose
+    /// fields the one log line per request carries.
     pub async fn handle(&self, request: Request) -> Response<Body> {
         let started = Instant::now();
         let request_id = request_id(&request);
-        let mut summary = Summary::default();
-        let response = match self.serve(&request, &mut summary).await {
-            Ok(success) => json_response(StatusCode::OK, &success),
-            Err(error) => error_response(&error),
-        };
-        tracing::info!(
-            request_id,
-            operation = summary.operation.map(Operation::name),
-            caller = summary.caller.as_ref().map(AccountId::as_str),
-            status = response.status().as_u16(),
-            processed = summary.processed,
-            unprocessed = summary.unprocessed,
-            duration_ms = started.elapsed().as_secs_f64() * 1000.0,
-            "request"
+        let span = tracing::info_span!(
+            "request",
+            request_id = request_id.as_str(),
+            operation = Empty,
+            caller = Empty,
+            processed = Empty,
+            unprocessed = Empty,
         );
-        with_request_id(response, &request_id)
-    }
-
-    async fn serve(&self, request: &Request, summary: &mut Summary) -> Result<Success, ApiError> {
-        let operation = route(request)?;
-        summary.operation = Some(operation);
-        let caller = self.auth.caller(request).ok_or(ApiError::Unauthenticated)?;
-        summary.caller = Some(caller.clone());
-        let accounts = input::parse_account_ids(request.body())?;
-        let outcomes = self.apply_all(operation, &caller, &accounts).await?;
-        let unprocessed: Vec<UnprocessedAccount> = accounts
-            .iter()
-            .zip(outcomes)
-            .filter_map(|(account, outcome)| match outcome {
-                Outcome::Processed => None,
-                Outcome::Unprocessed(reason) => Some(UnprocessedAccount {
-                    account_id: account.to_string(),
-                    result: reason.message(),
-                }),
-            })
-            .collect();
-        summary.unprocessed = unprocessed.len();
-        summary.processed = accounts.len() - unprocessed.len();
-        Ok(Success {
-            unprocessed_accounts: unprocessed,
-        })
-    }
-
-    /// One write per account, all in flight at once; outcomes in `accounts`
-    /// order. When the store failed every write it was asked for, the request
-    /// fails as a whole, since nothing in it could be processed.
-    async fn apply_all(
-        &self,
-        operation: Operation,
-        caller: &AccountId,
-        accounts: &[AccountId],
-    ) -> Result<Vec<Outcome>, ApiError> {
-        let mut writes = JoinSet::new();
-        let mut index_of = HashMap::new();
-        for (index, account) in accounts.iter().enumerate() {
-            if account != caller {
-                let (store, caller, account) =
-                    (self.store.clone(), caller.clone(), account.clone());
-                let task =
-                    writes.spawn(async move { store.apply(operation, &caller, &account).await });
-                index_of.insert(task.id(), index);
-            }
-        }
-        let mut outcomes = vec![Outcome::Unprocessed(Reason::OwnAccount); accounts.len()];
-        let mut failed = 0;
-        while let Some(joined) = writes.join_next_with_id().await {
-            // A write task that panicked is that account's failure alone; the
-            // others' outcomes stand. Account IDs stay out of the logs.
-            let (index, outcome) = match joined {
-                Ok((id, Ok(outcome))) => (index_of[&id], outcome),
-                Ok((id, Err(error))) => {
-                    failed += 1;
-                    tracing::warn!(index = index_of[&id], ?error, "write failed");
-                    (index_of[&id], Outcome::Unprocessed(error.reason()))
-                }
-                Err(error) => {
-                    failed += 1;
-                    tracing::error!(index = index_of[&error.id()], %error, "write task failed");
-                    (
-                        index_of[&error.id()],
-                        Outcome::Unprocessed(Reason::StoreFailure),
-                    )
-                }
+        async {
+            let response = match self.serve(&request).await {
+                Ok(body) => response::json(lambda_http::http::StatusCode::OK, &body),
+                Err(error) => response::error(&error),
             };
-            outcomes[index] = outcome;
+            tracing::info!(
+                status = response.status().as_u16(),
+                duration_ms = started.elapsed().as_secs_f64() * 1000.0,
+                "request"
+            );
+            response::with_request_id(response, &request_id)
         }
-        if !index_of.is_empty() && failed == index_of.len() {
-            return Err(ApiError::Internal);
-        }
-        Ok(outcomes)
+        .instrument(span)
+        .await
+    }
+
+    async fn serve(&self, request: &Request) -> routes::Reply {
+        let (route, params) = routes::find(request.method(), path(request))?;
+        let span = tracing::Span::current();
+        span.record("operation", route.operation);
+        let caller = self.auth.caller(request).ok_or(ApiError::Unauthenticated)?;
+        span.record("caller", caller.as_str());
+        let call = Call {
+            request,
+            caller,
+            params,
+            store: &self.store,
+        };
+        (route.handler)(call).await
     }
 }
 
-/// The operation a request asks for. The REST API stage (`/Prod/...`) is
-/// dropped whether or not lambda_http already dropped it.
-fn route(request: &Request) -> Result<Operation, ApiError> {
+/// The request's path without the REST API stage (`/Prod/...`), whether or
+/// not lambda_http already dropped it.
+fn path(request: &Request) -> &str {
     let path = request.uri().path();
-    let path = stage(request)
+    stage(request)
         .and_then(|stage| path.strip_prefix('/')?.strip_prefix(stage))
         .filter(|rest| rest.starts_with('/'))
-        .unwrap_or(path);
-    let operation = match path.trim_end_matches('/') {
-        "/invitation/decline" => Operation::Decline,
-        "/invitation/delete" => Operation::Delete,
-        _ => return Err(ApiError::NotFound),
-    };
-    if request.method() != Method::POST {
-        return Err(ApiError::MethodNotAllowed);
-    }
-    Ok(operation)
+        .unwrap_or(path)
 }
 
 fn stage(request: &Request) -> Option<&str> {
@@ -188,45 +118,4 @@ fn request_id(request: &Request) -> String {
         .map(|ctx| ctx.request_id.clone())
         .or_else(from_gateway)
         .unwrap_or_default()
-}
-
-fn json_response(status: StatusCode, body: &impl Serialize) -> Response<Body> {
-    let body = serde_json::to_string(body).expect("response bodies serialize");
-    Response::builder()
-        .status(status)
-        .header("content-type", "application/json")
-        .body(Body::Text(body))
-        .expect("static headers are valid")
-}
-
-fn error_response(error: &ApiError) -> Response<Body> {
-    if let ApiError::Internal = error {
-        tracing::error!("answering 500: the store could not be used");
-    }
-    let wire = error.to_wire();
-    let body = serde_json::json!({
-        "message": wire.message,
-        "__type": wire.type_name,
-        "type": wire.type_name,
-    });
-    let mut response = json_response(wire.status, &body);
-    if let Some(error_type) = wire.error_type {
-        response.headers_mut().insert(
-            "x-amzn-errortype",
-            error_type.parse().expect("valid header"),
-        );
-    }
-    if let ApiError::MethodNotAllowed = error {
-        response
-            .headers_mut()
-            .insert("allow", "POST".parse().expect("valid header"));
-    }
-    response
-}
-
-fn with_request_id(mut response: Response<Body>, request_id: &str) -> Response<Body> {
-    if let Ok(value) = request_id.parse() {
-        response.headers_mut().insert("x-amzn-requestid", value);
-    }
-    response
 }

@@ -3,10 +3,9 @@
 
 use std::process::ExitCode;
 
-use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::DisplayErrorContext;
-use guardduty_invitations::domain::{AccountId, Operation};
-use guardduty_invitations::inviter::{self, Change, ChangeError};
+use guardduty_invitations::domain::{AccountId, Action};
+use guardduty_invitations::inviter::{self, ChangeError};
 use guardduty_invitations::store::Store;
 use guardduty_invitations::table;
 
@@ -23,27 +22,15 @@ usage: invitations-admin <command> [args]
 The table is TABLE_NAME (default Invitations); the endpoint comes from the
 standard AWS settings, e.g. AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:8000.";
 
-/// The inviters `seed` invites the demo account from, and the steps that
+/// The inviters `seed` invites the demo account from, and the actions that
 /// then bring each invitation to its state; documented in the README.
-const SEED: [(&str, &[Step]); 5] = [
+const SEED: [(&str, &[Action]); 5] = [
     ("210000000001", &[]),
-    ("210000000002", &[Step::Decline]),
-    ("210000000003", &[Step::Inviter(Change::Accept)]),
-    (
-        "210000000004",
-        &[
-            Step::Inviter(Change::Accept),
-            Step::Inviter(Change::Disassociate),
-        ],
-    ),
+    ("210000000002", &[Action::Decline]),
+    ("210000000003", &[Action::Accept]),
+    ("210000000004", &[Action::Accept, Action::Disassociate]),
     ("210000000005", &[]),
 ];
-
-enum Step {
-    Inviter(Change),
-    /// The invitee's own decline, through the service's store.
-    Decline,
-}
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
@@ -62,9 +49,10 @@ async fn run(args: &[&str]) -> Result<(), String> {
     let sdk_config = guardduty_invitations::sdk::load().await;
     let client = aws_sdk_dynamodb::Client::new(&sdk_config);
     let table = table::name_from_env();
-    let change = async |change, invitee: &str, inviter: &str| {
+    let store = Store::new(client.clone(), &table);
+    let change = async |action, invitee: &str, inviter: &str| {
         let (invitee, inviter) = (account(invitee)?, account(inviter)?);
-        inviter::apply(&client, &table, change, &invitee, &inviter)
+        inviter::apply(&store, action, &invitee, &inviter)
             .await
             .map_err(|e| format!("{invitee} <- {inviter}: {e}"))
     };
@@ -88,10 +76,10 @@ async fn run(args: &[&str]) -> Result<(), String> {
             );
             Ok(())
         }
-        ["invite", invitee, inviter] => change(Change::Invite, invitee, inviter).await,
-        ["accept", invitee, inviter] => change(Change::Accept, invitee, inviter).await,
-        ["disassociate", invitee, inviter] => change(Change::Disassociate, invitee, inviter).await,
-        ["seed", invitee] => seed(client, &table, &account(invitee)?).await,
+        ["invite", invitee, inviter] => change(Action::Invite, invitee, inviter).await,
+        ["accept", invitee, inviter] => change(Action::Accept, invitee, inviter).await,
+        ["disassociate", invitee, inviter] => change(Action::Disassociate, invitee, inviter).await,
+        ["seed", invitee] => seed(&store, &account(invitee)?).await,
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())
@@ -101,27 +89,18 @@ async fn run(args: &[&str]) -> Result<(), String> {
 }
 
 /// Idempotent: an invitation that is already there is left as it is.
-async fn seed(client: Client, table: &str, invitee: &AccountId) -> Result<(), String> {
-    let store = Store::new(client.clone(), table);
-    for (inviter, steps) in SEED {
+async fn seed(store: &Store, invitee: &AccountId) -> Result<(), String> {
+    for (inviter, actions) in SEED {
         let inviter = account(inviter)?;
-        match inviter::apply(&client, table, Change::Invite, invitee, &inviter).await {
+        match inviter::apply(store, Action::Invite, invitee, &inviter).await {
             Ok(()) => {}
             Err(ChangeError::Refused { .. }) => continue,
             Err(e) => return Err(e.to_string()),
         }
-        for step in steps {
-            match step {
-                Step::Inviter(change) => inviter::apply(&client, table, *change, invitee, &inviter)
-                    .await
-                    .map_err(|e| e.to_string())?,
-                Step::Decline => {
-                    store
-                        .apply(Operation::Decline, invitee, &inviter)
-                        .await
-                        .map_err(|e| format!("{e:?}"))?;
-                }
-            }
+        for action in actions {
+            inviter::apply(store, *action, invitee, &inviter)
+                .await
+                .map_err(|e| e.to_string())?;
         }
     }
     println!("seeded the sample invitations for {invitee} (see the README)");

@@ -1,4 +1,4 @@
-//! The invitee's writes to DynamoDB. Each account costs exactly one
+//! The invitations in DynamoDB. A change of state is exactly one
 //! conditional write and no read: the condition expression is the state
 //! machine, and `ReturnValuesOnConditionCheckFailure=ALL_OLD` tells why a
 //! write was refused.
@@ -18,10 +18,13 @@ use aws_sdk_dynamodb::error::BoxError;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
-use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
 
-use crate::domain::{AccountId, Operation, Outcome, Reason, Status};
+use crate::domain::{AccountId, Action, Outcome, Reason};
 use crate::table;
+
+pub mod expr;
+
+pub use expr::{Item, Write};
 
 /// SDK attempts per write, the first included.
 pub const MAX_ATTEMPTS: u32 = 3;
@@ -72,6 +75,14 @@ pub struct Store {
     table: String,
 }
 
+/// What a conditional write found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Written {
+    Applied,
+    /// The condition failed: the status the item had (`None`: no item).
+    Refused(Option<String>),
+}
+
 impl Store {
     pub fn new(client: Client, table: impl Into<String>) -> Self {
         Self {
@@ -80,93 +91,86 @@ impl Store {
         }
     }
 
-    /// Applies `operation` to the invitation `inviter` sent to `invitee`.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    /// Applies the invitee's `action` (decline or delete) to the invitation
+    /// `inviter` sent to `invitee`, and says what the invitee is told.
     pub async fn apply(
         &self,
-        operation: Operation,
+        action: Action,
         invitee: &AccountId,
         inviter: &AccountId,
     ) -> Result<Outcome, WriteError> {
-        let (condition, mut values) = condition(operation.writable_from());
-        let names = HashMap::from([("#status".to_owned(), table::STATUS.to_owned())]);
-        let key = HashMap::from(table::key(invitee, inviter));
         let attempts = Attempts::default();
-        let refused = match operation {
-            Operation::Decline => {
-                values.insert(":declined".into(), status_value(Status::Declined));
-                values.insert(":now".into(), AttributeValue::S(table::now()));
-                let result = self
-                    .client
-                    .update_item()
-                    .table_name(&self.table)
-                    .set_key(Some(key))
-                    .update_expression(format!(
-                        "SET #status = :declined, {} = :now",
-                        table::UPDATED_AT
-                    ))
-                    .condition_expression(condition)
-                    .set_expression_attribute_names(Some(names))
-                    .set_expression_attribute_values(Some(values))
-                    .return_values_on_condition_check_failure(
-                        ReturnValuesOnConditionCheckFailure::AllOld,
-                    )
-                    .send()
-                    .await;
-                match result {
-                    Ok(_) => return Ok(Outcome::Processed),
-                    Err(e) => refusal(e, |e| match e {
-                        UpdateItemError::ConditionalCheckFailedException(c) => Some(c.item()),
-                        _ => None,
-                    })?,
-                }
-            }
-            Operation::Delete => {
-                let result = self
-                    .client
-                    .delete_item()
-                    .table_name(&self.table)
-                    .set_key(Some(key))
-                    .condition_expression(condition)
-                    .set_expression_attribute_names(Some(names))
-                    .set_expression_attribute_values(Some(values))
-                    .return_values_on_condition_check_failure(
-                        ReturnValuesOnConditionCheckFailure::AllOld,
-                    )
-                    // Only a delete needs to know it was retried (see below).
-                    .customize()
-                    .interceptor(attempts.clone())
-                    .send()
-                    .await;
-                match result {
-                    Ok(_) => return Ok(Outcome::Processed),
-                    Err(e) => refusal(e, |e| match e {
-                        DeleteItemError::ConditionalCheckFailedException(c) => Some(c.item()),
-                        _ => None,
-                    })?,
-                }
-            }
-        };
-        Ok(match refused {
+        let written = self
+            .write(action, invitee, inviter, |write| write, Some(&attempts))
+            .await?;
+        Ok(match written {
+            Written::Applied => Outcome::Processed,
             // A retried delete that finds nothing may be finding its own
             // first attempt's work: say so rather than "no invitation".
-            None if operation == Operation::Delete && attempts.retried() => {
+            Written::Refused(None) if action == Action::Delete && attempts.retried() => {
                 Outcome::Unprocessed(Reason::GoneAfterRetry)
             }
-            None => Outcome::Unprocessed(Reason::NoInvitation),
-            Some(status) => operation.refused(&status),
+            Written::Refused(None) => Outcome::Unprocessed(Reason::NoInvitation),
+            Written::Refused(Some(status)) => action.refused(&status),
         })
     }
-}
 
-impl Store {
+    /// One conditional write of `action`'s transition; `extend` adds to its
+    /// update (the inviter's invitation ID, say). `attempts` counts the
+    /// attempts of a delete, the one write that needs to know.
+    pub async fn write(
+        &self,
+        action: Action,
+        invitee: &AccountId,
+        inviter: &AccountId,
+        extend: impl FnOnce(Write) -> Write,
+        attempts: Option<&Attempts>,
+    ) -> Result<Written, WriteError> {
+        let write = extend(Write::of(action.transition(), &table::now()));
+        let key = HashMap::from(table::key(invitee, inviter));
+        let result = if write.update.is_some() {
+            write
+                .update_item(&self.client, &self.table, key)
+                .send()
+                .await
+                .map(drop)
+                .map_err(refusal)
+        } else {
+            let delete = write.delete_item(&self.client, &self.table, key);
+            match attempts {
+                Some(attempts) => {
+                    delete
+                        .customize()
+                        .interceptor(attempts.clone())
+                        .send()
+                        .await
+                }
+                None => delete.send().await,
+            }
+            .map(drop)
+            .map_err(refusal)
+        };
+        match result {
+            Ok(()) => Ok(Written::Applied),
+            Err(refused) => refused.map(Written::Refused),
+        }
+    }
+
     /// Opens the connection to DynamoDB (TCP and, in AWS, TLS) with a write
     /// that changes nothing: the key of no invitation (account 000000000000
     /// both ways), conditioned on an item being there. It needs no permission
     /// beyond the function's own `UpdateItem`.
     pub async fn warm(&self) -> Result<(), WriteError> {
         let nobody = AccountId::parse("000000000000").expect("a valid account ID");
-        let result = self
-            .client
+        self.client
             .update_item()
             .table_name(&self.table)
             .set_key(Some(HashMap::from(table::key(&nobody, &nobody))))
@@ -174,24 +178,18 @@ impl Store {
             .condition_expression("attribute_exists(#status)")
             .expression_attribute_names("#status", table::STATUS)
             .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) => refusal(e, |e| match e {
-                UpdateItemError::ConditionalCheckFailedException(c) => Some(c.item()),
-                _ => None,
-            })
-            .map(|_| ()),
-        }
+            .await
+            .map(drop)
+            .or_else(|e| refusal(e).map(drop))
     }
 }
 
 /// Counts the attempts of one write (the SDK retries on its own).
 #[derive(Clone, Debug, Default)]
-struct Attempts(Arc<AtomicU32>);
+pub struct Attempts(Arc<AtomicU32>);
 
 impl Attempts {
-    fn retried(&self) -> bool {
+    pub fn retried(&self) -> bool {
         self.0.load(Ordering::Relaxed) > 1
     }
 }
@@ -212,34 +210,37 @@ impl Intercept for Attempts {
     }
 }
 
-/// `#status IN (...)` over the states a write may start from, with its
-/// values. A missing item has no status, so it fails the condition too.
-pub(crate) fn condition(from: &[Status]) -> (String, HashMap<String, AttributeValue>) {
-    let placeholders: Vec<String> = (0..from.len()).map(|i| format!(":from{i}")).collect();
-    let values = placeholders
-        .iter()
-        .cloned()
-        .zip(from.iter().map(|status| status_value(*status)))
-        .collect();
-    (format!("#status IN ({})", placeholders.join(", ")), values)
+/// The service errors that carry the item a failed condition found.
+pub trait ConditionFailed {
+    /// `Some` when the condition failed, holding the old item if any.
+    fn old_item(&self) -> Option<Option<&Item>>;
 }
 
-pub(crate) fn status_value(status: Status) -> AttributeValue {
-    AttributeValue::S(status.as_str().to_owned())
+impl ConditionFailed for UpdateItemError {
+    fn old_item(&self) -> Option<Option<&Item>> {
+        match self {
+            Self::ConditionalCheckFailedException(c) => Some(c.item()),
+            _ => None,
+        }
+    }
 }
 
-type Item = HashMap<String, AttributeValue>;
+impl ConditionFailed for DeleteItemError {
+    fn old_item(&self) -> Option<Option<&Item>> {
+        match self {
+            Self::ConditionalCheckFailedException(c) => Some(c.item()),
+            _ => None,
+        }
+    }
+}
 
 /// For a failed condition, the status the item had (`None`: no item);
 /// every other failure becomes a [`WriteError`].
-pub(crate) fn refusal<E>(
-    error: SdkError<E>,
-    condition_failed: impl FnOnce(&E) -> Option<Option<&Item>>,
-) -> Result<Option<String>, WriteError>
+fn refusal<E>(error: SdkError<E>) -> Result<Option<String>, WriteError>
 where
-    E: ProvideErrorMetadata + std::error::Error + 'static,
+    E: ConditionFailed + ProvideErrorMetadata + std::error::Error + 'static,
 {
-    if let Some(old_item) = error.as_service_error().and_then(condition_failed) {
+    if let Some(old_item) = error.as_service_error().and_then(E::old_item) {
         return Ok(old_item.map(table::status_of));
     }
     let transient = match &error {

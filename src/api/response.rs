@@ -1,0 +1,43 @@
+//! restJson1 responses: a JSON body, `Content-Type`, `x-amzn-RequestId`,
+//! and for errors the body and headers of their wire form.
+
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Response};
+use serde::Serialize;
+
+use super::error::ApiError;
+
+pub fn json(status: StatusCode, body: &impl Serialize) -> Response<Body> {
+    let body = serde_json::to_string(body).expect("response bodies serialize");
+    Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .body(Body::Text(body))
+        .expect("static headers are valid")
+}
+
+pub fn error(error: &ApiError) -> Response<Body> {
+    if let ApiError::Internal = error {
+        tracing::error!("answering 500: the store could not be used");
+    }
+    let wire = error.to_wire();
+    let body = serde_json::json!({
+        "message": wire.message,
+        "__type": wire.type_name,
+        "type": wire.type_name,
+    });
+    let mut response = json(wire.status, &body);
+    for (name, value) in wire.headers {
+        if let Ok(value) = value.parse() {
+            response.headers_mut().insert(name, value);
+        }
+    }
+    response
+}
+
+pub fn with_request_id(mut response: Response<Body>, request_id: &str) -> Response<Body> {
+    if let Ok(value) = request_id.parse() {
+        response.headers_mut().insert("x-amzn-requestid", value);
+    }
+    response
+}

@@ -1,0 +1,139 @@
+//! The route table: every operation's method, path and handler, in one
+//! place. 404, 405 and the `Allow` header are derived from it.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use lambda_http::http::Method;
+
+use super::Call;
+use super::batch;
+use super::error::ApiError;
+
+/// What a handler answers: the 200 body, or the error.
+pub type Reply = Result<serde_json::Value, ApiError>;
+pub type Handler = for<'a> fn(Call<'a>) -> Pin<Box<dyn Future<Output = Reply> + Send + 'a>>;
+
+pub struct Route {
+    pub method: Method,
+    /// Segments in braces (`{detectorId}`) are path parameters.
+    pub path: &'static str,
+    /// The GuardDuty operation name, for the logs.
+    pub operation: &'static str,
+    pub handler: Handler,
+}
+
+/// An `async fn(Call) -> Reply` as a [`Handler`].
+macro_rules! handler {
+    ($f:path) => {{
+        fn boxed(call: Call<'_>) -> Pin<Box<dyn Future<Output = Reply> + Send + '_>> {
+            Box::pin($f(call))
+        }
+        boxed as Handler
+    }};
+}
+
+pub static ROUTES: &[Route] = &[
+    Route {
+        method: Method::POST,
+        path: "/invitation/decline",
+        operation: "DeclineInvitations",
+        handler: handler!(batch::decline),
+    },
+    Route {
+        method: Method::POST,
+        path: "/invitation/delete",
+        operation: "DeleteInvitations",
+        handler: handler!(batch::delete),
+    },
+];
+
+/// The path parameters of a matched route.
+#[derive(Debug, Default)]
+pub struct Params<'a>(Vec<(&'static str, &'a str)>);
+
+impl Params<'_> {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
+    }
+}
+
+/// The route for `method` and `path` (stage already dropped), with its
+/// parameters.
+pub fn find<'a>(method: &Method, path: &'a str) -> Result<(&'static Route, Params<'a>), ApiError> {
+    let mut allowed: Vec<&'static str> = Vec::new();
+    for route in ROUTES {
+        if let Some(params) = matches(route.path, path) {
+            if route.method == method {
+                return Ok((route, params));
+            }
+            allowed.push(route.method.as_str());
+        }
+    }
+    if allowed.is_empty() {
+        Err(ApiError::NotFound)
+    } else {
+        Err(ApiError::MethodNotAllowed(allowed.join(", ")))
+    }
+}
+
+/// Every route as `METHOD /path`, for the 404 message.
+pub fn listing() -> String {
+    let routes: Vec<String> = ROUTES
+        .iter()
+        .map(|route| format!("{} {}", route.method, route.path))
+        .collect();
+    routes.join(", ")
+}
+
+fn matches<'a>(pattern: &'static str, path: &'a str) -> Option<Params<'a>> {
+    let mut params = Vec::new();
+    let mut segments = path.trim_end_matches('/').split('/');
+    for expected in pattern.split('/') {
+        let segment = segments.next()?;
+        match expected.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+            Some(name) if !segment.is_empty() => params.push((name, segment)),
+            Some(_) => return None,
+            None if segment == expected => {}
+            None => return None,
+        }
+    }
+    segments.next().is_none().then_some(Params(params))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_match_segment_by_segment_with_named_parameters() {
+        let params = matches(
+            "/detector/{detectorId}/administrator",
+            "/detector/abc/administrator/",
+        )
+        .expect("matches");
+        assert_eq!(params.get("detectorId"), Some("abc"));
+        assert!(
+            matches(
+                "/detector/{detectorId}/administrator",
+                "/detector//administrator"
+            )
+            .is_none()
+        );
+        assert!(matches("/invitation", "/invitation/decline").is_none());
+        assert!(matches("/invitation/decline", "/invitation").is_none());
+        assert!(matches("/invitation/decline", "/invitation/decline").is_some());
+    }
+
+    #[test]
+    fn a_known_path_with_another_method_lists_the_allowed_ones() {
+        assert!(matches!(
+            find(&Method::GET, "/invitation/decline"),
+            Err(ApiError::MethodNotAllowed(allow)) if allow == "POST"
+        ));
+        assert!(matches!(
+            find(&Method::POST, "/nothing"),
+            Err(ApiError::NotFound)
+        ));
+    }
+}

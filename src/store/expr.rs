@@ -1,0 +1,136 @@
+//! The expressions of every conditional write, built from the state
+//! machine's rows, so that the function, the admin tool and the benchmark's
+//! baseline send the very same requests.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::operation::delete_item::builders::DeleteItemFluentBuilder;
+use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
+
+use crate::domain::{Status, Transition};
+use crate::table;
+
+pub type Item = HashMap<String, AttributeValue>;
+
+/// A conditional write of one transition, table and key aside: the
+/// condition is the states it starts from, the update where it leads.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Write {
+    pub condition: String,
+    /// `None`: the write deletes the item.
+    pub update: Option<String>,
+    pub names: HashMap<String, String>,
+    pub values: Item,
+}
+
+impl Write {
+    /// The write of `transition`, stamping `updatedAt` with `now`.
+    pub fn of(transition: &Transition, now: &str) -> Self {
+        let mut write = Write {
+            condition: String::new(),
+            update: None,
+            names: HashMap::from([("#status".to_owned(), table::STATUS.to_owned())]),
+            values: Item::new(),
+        };
+        let mut allowed: Vec<String> = Vec::new();
+        if transition.from_nothing {
+            allowed.push("attribute_not_exists(#status)".into());
+        }
+        if !transition.from.is_empty() {
+            let placeholders: Vec<String> = transition
+                .from
+                .iter()
+                .enumerate()
+                .map(|(i, status)| write.value(&format!(":from{i}"), status_value(*status)))
+                .collect();
+            allowed.push(format!("#status IN ({})", placeholders.join(", ")));
+        }
+        write.condition = allowed.join(" OR ");
+        if let Some(to) = transition.to {
+            write.update = Some("SET #status = :to".into());
+            write.value(":to", status_value(to));
+            write = write.set(table::UPDATED_AT, AttributeValue::S(now.to_owned()));
+        }
+        write
+    }
+
+    /// Adds `name = value` to the update's `SET`.
+    pub fn set(mut self, name: &str, value: AttributeValue) -> Self {
+        let n = self.names.len();
+        let (name_ref, value_ref) = (format!("#set{n}"), format!(":set{n}"));
+        self.names.insert(name_ref.clone(), name.to_owned());
+        self.value(&value_ref, value);
+        let update = self.update.get_or_insert_with(|| "SET".into());
+        let separator = if update.ends_with("SET") { " " } else { ", " };
+        update.push_str(&format!("{separator}{name_ref} = {value_ref}"));
+        self
+    }
+
+    fn value(&mut self, placeholder: &str, value: AttributeValue) -> String {
+        self.values.insert(placeholder.to_owned(), value);
+        placeholder.to_owned()
+    }
+
+    /// The `UpdateItem` of this write (which must have an update).
+    pub fn update_item(self, client: &Client, table: &str, key: Item) -> UpdateItemFluentBuilder {
+        client
+            .update_item()
+            .table_name(table)
+            .set_key(Some(key))
+            .set_update_expression(self.update)
+            .condition_expression(self.condition)
+            .set_expression_attribute_names(Some(self.names))
+            .set_expression_attribute_values(Some(self.values))
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+    }
+
+    /// The `DeleteItem` of this write.
+    pub fn delete_item(self, client: &Client, table: &str, key: Item) -> DeleteItemFluentBuilder {
+        client
+            .delete_item()
+            .table_name(table)
+            .set_key(Some(key))
+            .condition_expression(self.condition)
+            .set_expression_attribute_names(Some(self.names))
+            .set_expression_attribute_values(Some(self.values))
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+    }
+}
+
+pub fn status_value(status: Status) -> AttributeValue {
+    AttributeValue::S(status.as_str().to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Action;
+
+    #[test]
+    fn decline_is_conditioned_on_its_starting_states_and_stamps_the_time() {
+        let write = Write::of(Action::Decline.transition(), "T");
+        assert_eq!(write.condition, "#status IN (:from0, :from1)");
+        assert_eq!(
+            write.update.as_deref(),
+            Some("SET #status = :to, #set1 = :set1")
+        );
+        assert_eq!(write.names["#set1"], table::UPDATED_AT);
+        assert_eq!(write.values[":from0"], status_value(Status::Invited));
+        assert_eq!(write.values[":from1"], status_value(Status::Removed));
+        assert_eq!(write.values[":to"], status_value(Status::Declined));
+    }
+
+    #[test]
+    fn delete_has_no_update_and_invite_may_create() {
+        let delete = Write::of(Action::Delete.transition(), "T");
+        assert_eq!(delete.update, None);
+        assert_eq!(delete.condition, "#status IN (:from0)");
+        let invite = Write::of(Action::Invite.transition(), "T");
+        assert_eq!(
+            invite.condition,
+            "attribute_not_exists(#status) OR #status IN (:from0, :from1)"
+        );
+    }
+}
