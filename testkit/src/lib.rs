@@ -1,11 +1,7 @@
-//! Test harness: DynamoDB Local (the real engine), tables of their own per
-//! test, API Gateway events like AWS sends them, and processes that never
-//! outlive the test run.
-#![allow(dead_code)] // each test binary uses its own part of the harness
+//! Dev-only harness shared by the tests and the benchmark: DynamoDB Local
+//! (the real engine), the SDK settings for it, tables of their own with the
+//! app over them, seeding, and processes that never outlive their user.
 
-pub mod events;
-pub mod faults;
-pub mod http;
 pub mod process;
 
 use std::collections::HashMap;
@@ -27,8 +23,12 @@ use process::Process;
 
 pub const REGION: &str = "us-east-1";
 
+/// The repository root (this crate lives in `testkit/`).
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("testkit is inside the repository")
+        .to_path_buf()
 }
 
 /// A DynamoDB Local server on a free port; stopped when dropped, and by its
@@ -36,7 +36,8 @@ pub fn repo_root() -> PathBuf {
 pub struct DynamoDbLocal {
     pub endpoint: String,
     pub port: u16,
-    process: Process,
+    /// Ends the server when dropped.
+    _process: Process,
 }
 
 impl DynamoDbLocal {
@@ -75,7 +76,7 @@ impl DynamoDbLocal {
         Self {
             endpoint,
             port,
-            process,
+            _process: process,
         }
     }
 
@@ -246,6 +247,11 @@ impl TestTable {
             Store::new(Client::from_conf(config.build()), &self.name),
             auth,
         )
+    }
+
+    /// The store over this table, with the plain test client.
+    pub fn store(&self) -> Store {
+        Store::new(self.client.clone(), &self.name)
     }
 
     /// Writes an invitation in the documented layout, in any state (or a

@@ -1,49 +1,36 @@
 //! Races, faults and outages, against DynamoDB Local: the function keeps
 //! working, loses nothing and never reports a write that did not happen.
 
-mod support;
-
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::support::calls;
+use crate::support::events::{Gateway, body_json};
+use crate::support::faults::{Fault, Redirect, faulty_endpoint};
+use crate::support::{DynamoDbLocal, TestTable, account};
 use guardduty_invitations::api::App;
 use guardduty_invitations::api::identity::AuthMode;
+use guardduty_invitations::domain::Action;
 use guardduty_invitations::domain::Reason;
-use guardduty_invitations::inviter::{self, Change};
+use guardduty_invitations::inviter;
 use guardduty_invitations::store::OPERATION_TIMEOUT;
 use lambda_http::{Body, Response};
-use serde_json::json;
-use support::events::{self, Gateway, body_json};
-use support::faults::{Fault, Redirect, faulty_endpoint};
-use support::{DynamoDbLocal, TestTable, account};
 
 async fn call(app: &App, path: &str, caller: &str, ids: &[&str]) -> Response<Body> {
-    let body = json!({ "accountIds": ids }).to_string();
-    app.handle(events::request(&events::event(
+    calls::batch(
+        app,
         Gateway::HttpV2,
-        "POST",
         path,
         Some(caller),
-        &body,
-    )))
+        &calls::ids_body(ids),
+    )
     .await
 }
 
 /// `accountId -> result` of the unprocessed accounts of a 200.
 fn unprocessed(response: &Response<Body>) -> HashMap<String, String> {
-    assert_eq!(response.status(), 200, "{:?}", body_json(response));
-    body_json(response)["unprocessedAccounts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                e["accountId"].as_str().unwrap().into(),
-                e["result"].as_str().unwrap().into(),
-            )
-        })
-        .collect()
+    calls::unprocessed(response).into_iter().collect()
 }
 
 /// A small deterministic generator, so a failing interleaving can be rerun.
@@ -105,9 +92,8 @@ async fn concurrent_instances_and_an_outside_writer_never_lose_an_accepted_invit
             for _ in 0..60 {
                 let inviter = &inviters[rng.below(inviters.len())];
                 let result = inviter::apply(
-                    &table.client,
-                    &table.name,
-                    Change::Accept,
+                    &table.store(),
+                    Action::Accept,
                     &account(invitee),
                     &account(inviter),
                 )
@@ -329,7 +315,7 @@ async fn a_delete_whose_answer_was_lost_is_not_reported_as_never_there() {
     let config = table
         .store_config()
         .await
-        .interceptor(support::faults::LoseFirstAnswer::default());
+        .interceptor(crate::support::faults::LoseFirstAnswer::default());
     let app = table.app_from(config, AuthMode::Iam);
     let left = unprocessed(&call(&app, "/invitation/delete", caller, &["700000000001"]).await);
     assert_eq!(
@@ -358,7 +344,7 @@ async fn a_panicking_write_fails_only_its_account() {
     let config = table
         .store_config()
         .await
-        .interceptor(support::faults::PanicFor("700000000002"));
+        .interceptor(crate::support::faults::PanicFor("700000000002"));
     let app = table.app_from(config, AuthMode::Iam);
     let left = unprocessed(
         &call(

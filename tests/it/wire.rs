@@ -2,19 +2,17 @@
 //! with LOCAL_AUTH=access-key, and the real aws-sdk-guardduty client (or
 //! plain HTTP, for what SDKs never send) over real HTTP.
 
-mod support;
-
 use std::sync::OnceLock;
 use std::time::Duration;
 
+use crate::support::http::{self, RawResponse};
+use crate::support::process::{self, Process};
+use crate::support::{DynamoDbLocal, TestTable};
 use aws_sdk_guardduty::config::retry::RetryConfig;
 use aws_sdk_guardduty::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_guardduty::operation::decline_invitations::DeclineInvitationsError;
 use aws_sdk_guardduty::operation::delete_invitations::DeleteInvitationsError;
 use serde_json::json;
-use support::http::{self, RawResponse};
-use support::process::{self, Process};
-use support::{DynamoDbLocal, TestTable};
 
 /// `cargo lambda watch` serving the function over `table`.
 struct Watch {
@@ -39,7 +37,7 @@ impl Watch {
         ]
         .map(String::from)
         .into();
-        let path = support::path_with_tools();
+        let path = crate::support::path_with_tools();
         let env = [
             ("PATH", path.as_str()),
             (
@@ -49,7 +47,7 @@ impl Watch {
             ("TABLE_NAME", table),
             ("LOCAL_AUTH", "access-key"),
             ("LOCAL_ACCOUNT_ID", ""),
-            ("AWS_REGION", support::REGION),
+            ("AWS_REGION", crate::support::REGION),
             ("AWS_ACCESS_KEY_ID", "test"),
             ("AWS_SECRET_ACCESS_KEY", "test"),
             ("RUST_LOG", "info"),
@@ -59,7 +57,7 @@ impl Watch {
             "cargo",
             &args,
             &env,
-            &support::repo_root(),
+            &crate::support::repo_root(),
         );
         // The first request builds and starts the function; our own JSON 404
         // (not cargo-lambda's) says it is serving.
@@ -119,7 +117,7 @@ impl Watch {
 fn guardduty(watch: &Watch, account: &str) -> aws_sdk_guardduty::Client {
     let config = aws_sdk_guardduty::Config::builder()
         .behavior_version(BehaviorVersion::latest())
-        .region(Region::new(support::REGION))
+        .region(Region::new(crate::support::REGION))
         .endpoint_url(watch.url())
         .http_client(guardduty_invitations::sdk::https_client())
         .credentials_provider(Credentials::new(account, "secret", None, None, "test"))
@@ -488,7 +486,7 @@ async fn logs_hold_no_credentials_and_no_bodies() {
 #[tokio::test]
 async fn every_sample_event_replays_through_cargo_lambda_invoke() {
     let watch = Watch::shared();
-    let mut names: Vec<String> = std::fs::read_dir(support::repo_root().join("events"))
+    let mut names: Vec<String> = std::fs::read_dir(crate::support::repo_root().join("events"))
         .unwrap()
         .map(|entry| entry.unwrap().file_name().into_string().unwrap())
         .collect();
@@ -505,8 +503,8 @@ async fn every_sample_event_replays_through_cargo_lambda_invoke() {
             .arg(watch.port.to_string())
             .args(["--output-format", "json", "--data-file"])
             .arg(format!("events/{name}"))
-            .env("PATH", support::path_with_tools())
-            .current_dir(support::repo_root())
+            .env("PATH", crate::support::path_with_tools())
+            .current_dir(crate::support::repo_root())
             .output()
             .expect("cargo lambda invoke runs");
         assert!(
@@ -518,7 +516,7 @@ async fn every_sample_event_replays_through_cargo_lambda_invoke() {
             serde_json::from_slice(&output.stdout).expect("JSON output");
         assert_eq!(
             response["statusCode"],
-            support::events::expected_status(&name),
+            crate::support::events::expected_status(&name),
             "{name}: {response}"
         );
     }

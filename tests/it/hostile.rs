@@ -2,16 +2,14 @@
 //! nasty cases. Never a panic, never a 5xx, always 200 or a precise 4xx, and
 //! never a write on a 4xx.
 
-mod support;
-
+use crate::support::TestTable;
+use crate::support::events::{self, Gateway, body_json, header};
 use base64::Engine as _;
 use guardduty_invitations::api::App;
 use guardduty_invitations::api::identity::AuthMode;
 use lambda_http::{Body, Response};
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use support::TestTable;
-use support::events::{self, Gateway, body_json, header};
 
 const CALLER: &str = "800000000001";
 

@@ -98,7 +98,7 @@ impl Drop for Process {
 }
 
 fn log_path(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("logs");
+    let dir = std::env::temp_dir().join("guardduty-invitations-logs");
     std::fs::create_dir_all(&dir).expect("create log dir");
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -1,0 +1,12 @@
+//! Every integration test, in one binary: decline and delete over DynamoDB
+//! Local (`batch`), the HTTP edge (`edge`), end to end through
+//! `cargo lambda watch` (`wire`), races and faults (`resilience`), hostile
+//! input (`hostile`), and `template.yaml` (`template`).
+
+mod batch;
+mod edge;
+mod hostile;
+mod resilience;
+mod support;
+mod template;
+mod wire;
