@@ -43,6 +43,32 @@ impl fmt::Display for AccountId {
     }
 }
 
+/// The one detector every account has here. This service keeps no
+/// detectors: the ID is derived from the account ID (32 lowercase hex
+/// characters, like GuardDuty's), stable, and nothing is stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DetectorId(String);
+
+impl DetectorId {
+    /// GuardDuty's bounds on a detector ID parameter.
+    pub const MAX_LEN: usize = 300;
+
+    /// FNV-1a (128-bit) of the account ID: unique in practice, and no
+    /// cryptography is needed since the ID is no secret.
+    pub fn of(account: &AccountId) -> Self {
+        const OFFSET: u128 = 0x6c62272e07bb014262b821756295c58d;
+        const PRIME: u128 = 0x0000000001000000000000000000013b;
+        let hash = account.as_str().bytes().fold(OFFSET, |hash, byte| {
+            (hash ^ u128::from(byte)).wrapping_mul(PRIME)
+        });
+        Self(format!("{hash:032x}"))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// Everything that can happen to an invitation. The invitee (the caller of
 /// this API) declines, deletes, accepts and disassociates; the inviter side
 /// invites and, removing a member, disassociates too.
@@ -274,6 +300,23 @@ mod tests {
             assert_eq!(Status::parse(status.as_str()), Some(status));
         }
         assert_eq!(Status::parse("invited"), None);
+    }
+
+    #[test]
+    fn a_detector_id_is_32_hex_characters_stable_and_per_account() {
+        let one = DetectorId::of(&AccountId::parse("111122223333").unwrap());
+        let other = DetectorId::of(&AccountId::parse("111122223334").unwrap());
+        assert_eq!(one.as_str().len(), 32);
+        assert!(
+            one.as_str()
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        );
+        assert_eq!(
+            one,
+            DetectorId::of(&AccountId::parse("111122223333").unwrap())
+        );
+        assert_ne!(one, other);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::domain::{AccountId, Action};
-use crate::store::{Store, WriteError, Written};
+use crate::store::{Store, StoreError, Written};
 use crate::table;
 
 #[derive(Debug)]
@@ -17,7 +17,7 @@ pub enum ChangeError {
         action: Action,
         current: Option<String>,
     },
-    Store(WriteError),
+    Store(StoreError),
 }
 
 impl std::fmt::Display for ChangeError {
@@ -33,7 +33,7 @@ impl std::fmt::Display for ChangeError {
                 f,
                 "the invitation is {s}, which {action:?} does not start from"
             ),
-            ChangeError::Store(WriteError::Transient(e) | WriteError::Other(e)) => f.write_str(e),
+            ChangeError::Store(StoreError::Transient(e) | StoreError::Other(e)) => f.write_str(e),
         }
     }
 }

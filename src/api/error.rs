@@ -4,6 +4,7 @@
 use lambda_http::http::StatusCode;
 
 use super::routes;
+use crate::store::StoreError;
 
 /// Which of GuardDuty's three `InvalidInputException` messages applies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,6 +64,8 @@ pub enum ApiError {
     MethodNotAllowed(String),
     /// The store could not be used at all. The cause is logged, never sent.
     Internal,
+    /// The store was throttled or timed out, after the SDK's retries.
+    Retry,
 }
 
 /// What goes on the wire for an error.
@@ -111,12 +114,30 @@ impl ApiError {
                 type_name: "InternalException",
                 message: "Internal server error.".into(),
             },
+            ApiError::Retry => WireError {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                headers: error_type("InternalServerErrorException"),
+                type_name: "InternalException",
+                message: "The service was busy or timed out and nothing was changed; retry the \
+                          request."
+                    .into(),
+            },
         }
     }
 }
 
 fn error_type(name: &'static str) -> Vec<(&'static str, String)> {
     vec![("x-amzn-errortype", name.to_owned())]
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        tracing::warn!(?error, "store request failed");
+        match error {
+            StoreError::Transient(_) => ApiError::Retry,
+            StoreError::Other(_) => ApiError::Internal,
+        }
+    }
 }
 
 impl From<InputError> for ApiError {

@@ -6,8 +6,11 @@ pub mod batch;
 pub mod error;
 pub mod identity;
 pub mod input;
+pub mod list;
+pub mod query;
 mod response;
 pub mod routes;
+pub mod token;
 
 use std::time::Instant;
 

@@ -7,8 +7,8 @@ use std::pin::Pin;
 use lambda_http::http::Method;
 
 use super::Call;
-use super::batch;
 use super::error::ApiError;
+use super::{batch, list};
 
 /// What a handler answers: the 200 body, or the error.
 pub type Reply = Result<serde_json::Value, ApiError>;
@@ -45,6 +45,24 @@ pub static ROUTES: &[Route] = &[
         path: "/invitation/delete",
         operation: "DeleteInvitations",
         handler: handler!(batch::delete),
+    },
+    Route {
+        method: Method::GET,
+        path: "/invitation",
+        operation: "ListInvitations",
+        handler: handler!(list::invitations),
+    },
+    Route {
+        method: Method::GET,
+        path: "/invitation/count",
+        operation: "GetInvitationsCount",
+        handler: handler!(list::count),
+    },
+    Route {
+        method: Method::GET,
+        path: "/detector",
+        operation: "ListDetectors",
+        handler: handler!(list::detectors),
     },
 ];
 

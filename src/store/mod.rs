@@ -23,6 +23,7 @@ use crate::domain::{AccountId, Action, Outcome, Reason};
 use crate::table;
 
 pub mod expr;
+pub mod query;
 
 pub use expr::{Item, Write};
 
@@ -49,22 +50,22 @@ pub fn config(sdk_config: &SdkConfig) -> aws_sdk_dynamodb::config::Builder {
         )
 }
 
-/// Why a write did not happen, beyond a failed condition. The text is for
+/// Why a request to DynamoDB failed, beyond a failed condition. The text is for
 /// logs only: it may name the table and must never reach a caller.
 #[derive(Debug)]
-pub enum WriteError {
+pub enum StoreError {
     /// Throttled, timed out or unreachable after the SDK's retries.
     Transient(String),
     /// Anything else: missing table, access denied, ...
     Other(String),
 }
 
-impl WriteError {
+impl StoreError {
     /// What the caller is told about the account.
     pub fn reason(&self) -> Reason {
         match self {
-            WriteError::Transient(_) => Reason::Transient,
-            WriteError::Other(_) => Reason::StoreFailure,
+            StoreError::Transient(_) => Reason::Transient,
+            StoreError::Other(_) => Reason::StoreFailure,
         }
     }
 }
@@ -106,7 +107,7 @@ impl Store {
         action: Action,
         invitee: &AccountId,
         inviter: &AccountId,
-    ) -> Result<Outcome, WriteError> {
+    ) -> Result<Outcome, StoreError> {
         let attempts = Attempts::default();
         let written = self
             .write(action, invitee, inviter, |write| write, Some(&attempts))
@@ -133,7 +134,7 @@ impl Store {
         inviter: &AccountId,
         extend: impl FnOnce(Write) -> Write,
         attempts: Option<&Attempts>,
-    ) -> Result<Written, WriteError> {
+    ) -> Result<Written, StoreError> {
         let write = extend(Write::of(action.transition(), &table::now()));
         let key = HashMap::from(table::key(invitee, inviter));
         let result = if write.update.is_some() {
@@ -168,7 +169,7 @@ impl Store {
     /// that changes nothing: the key of no invitation (account 000000000000
     /// both ways), conditioned on an item being there. It needs no permission
     /// beyond the function's own `UpdateItem`.
-    pub async fn warm(&self) -> Result<(), WriteError> {
+    pub async fn warm(&self) -> Result<(), StoreError> {
         let nobody = AccountId::parse("000000000000").expect("a valid account ID");
         self.client
             .update_item()
@@ -235,14 +236,23 @@ impl ConditionFailed for DeleteItemError {
 }
 
 /// For a failed condition, the status the item had (`None`: no item);
-/// every other failure becomes a [`WriteError`].
-fn refusal<E>(error: SdkError<E>) -> Result<Option<String>, WriteError>
+/// every other failure becomes a [`StoreError`].
+fn refusal<E>(error: SdkError<E>) -> Result<Option<String>, StoreError>
 where
     E: ConditionFailed + ProvideErrorMetadata + std::error::Error + 'static,
 {
     if let Some(old_item) = error.as_service_error().and_then(E::old_item) {
         return Ok(old_item.map(table::status_of));
     }
+    Err(classify(error))
+}
+
+/// Whether a failure was transient (worth retrying later) or not, with its
+/// text for the logs.
+fn classify<E>(error: SdkError<E>) -> StoreError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
     let transient = match &error {
         SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
             true
@@ -261,9 +271,9 @@ where
         _ => false,
     };
     let text = DisplayErrorContext(&error).to_string();
-    Err(if transient {
-        WriteError::Transient(text)
+    if transient {
+        StoreError::Transient(text)
     } else {
-        WriteError::Other(text)
-    })
+        StoreError::Other(text)
+    }
 }

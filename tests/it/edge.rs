@@ -21,7 +21,7 @@ async fn unknown_paths_and_methods_are_404_and_405_and_the_stage_is_routed() {
     for gateway in BOTH {
         for (method, path, status, type_name) in [
             ("POST", "/invitation/accept", 404, "NotFound"),
-            ("POST", "/invitation", 404, "NotFound"),
+            ("POST", "/invitation", 405, "MethodNotAllowed"),
             ("POST", "/", 404, "NotFound"),
             ("GET", DECLINE, 405, "MethodNotAllowed"),
             ("PUT", DELETE, 405, "MethodNotAllowed"),
@@ -29,6 +29,12 @@ async fn unknown_paths_and_methods_are_404_and_405_and_the_stage_is_routed() {
             let event = events::event(gateway, method, path, Some(caller), &body);
             let response = app.handle(events::request(&event)).await;
             assert_eq!(response.status(), status, "{method} {path}");
+            let allow = match (status, path) {
+                (405, "/invitation") => Some("GET"),
+                (405, _) => Some("POST"),
+                _ => None,
+            };
+            assert_eq!(header(&response, "allow"), allow, "{method} {path}");
             assert_eq!(body_json(&response)["__type"], type_name);
             assert_eq!(body_json(&response)["type"], type_name);
             assert!(body_json(&response)["message"].as_str().unwrap().len() > 10);

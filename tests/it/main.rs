@@ -6,6 +6,7 @@
 mod batch;
 mod edge;
 mod hostile;
+mod list;
 mod resilience;
 mod support;
 mod template;

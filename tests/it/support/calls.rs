@@ -62,3 +62,71 @@ pub fn unprocessed(response: &Response<Body>) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// ListInvitations with a query string as a client sends it (`""`: none).
+pub async fn list_invitations(
+    app: &App,
+    gateway: Gateway,
+    caller: &str,
+    query: &str,
+) -> Response<Body> {
+    let path = format!("/invitation?{query}");
+    send(app, gateway, "GET", &path, Some(caller), "").await
+}
+
+pub async fn invitations_count(app: &App, gateway: Gateway, caller: &str) -> Response<Body> {
+    send(app, gateway, "GET", "/invitation/count", Some(caller), "").await
+}
+
+pub async fn list_detectors(
+    app: &App,
+    gateway: Gateway,
+    caller: &str,
+    query: &str,
+) -> Response<Body> {
+    let path = format!("/detector?{query}");
+    send(app, gateway, "GET", &path, Some(caller), "").await
+}
+
+/// Every page of ListInvitations at `max_results` per page: the pages'
+/// `(accountId, relationshipStatus)` lists, checking that a `nextToken`
+/// comes exactly when another page follows.
+pub async fn all_pages(
+    app: &App,
+    gateway: Gateway,
+    caller: &str,
+    max_results: usize,
+) -> Vec<Vec<(String, String)>> {
+    let mut pages = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let mut query = format!("maxResults={max_results}");
+        if let Some(token) = &token {
+            query.push_str(&format!(
+                "&nextToken={}",
+                events::encode_query_value(token.as_bytes())
+            ));
+        }
+        let response = list_invitations(app, gateway, caller, &query).await;
+        assert_eq!(response.status(), 200, "{:?}", body_json(&response));
+        let body = body_json(&response);
+        let page: Vec<(String, String)> = body["invitations"]
+            .as_array()
+            .expect("invitations is always a list")
+            .iter()
+            .map(|i| {
+                (
+                    i["accountId"].as_str().unwrap().to_owned(),
+                    i["relationshipStatus"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        assert!(page.len() <= max_results);
+        pages.push(page);
+        match body.get("nextToken") {
+            Some(next) => token = Some(next.as_str().expect("a string token").to_owned()),
+            None => return pages,
+        }
+        assert!(pages.len() <= 100, "paging does not end");
+    }
+}

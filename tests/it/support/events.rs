@@ -16,7 +16,8 @@ pub const BOTH: [Gateway; 2] = [Gateway::RestV1, Gateway::HttpV2];
 
 /// An event whose caller (IAM authorizer) is `caller`, or that has no IAM
 /// identity when `caller` is `None`. Made from the samples in events/, so
-/// the tests and the samples cannot drift apart.
+/// the tests and the samples cannot drift apart. `path` may end in a
+/// `?query`, percent-encoded as a client sends it.
 pub fn event(
     gateway: Gateway,
     method: &str,
@@ -31,7 +32,21 @@ pub fn event(
 }
 
 pub fn rest_v1(method: &str, path: &str, caller: Option<&str>, body: &str) -> Value {
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
     let mut event = sample("decline.rest-v1.json");
+    // API Gateway hands REST APIs the decoded values, each name's last one
+    // in queryStringParameters and all of them in the multi-value map.
+    let mut single = serde_json::Map::new();
+    let mut multi = serde_json::Map::new();
+    for (name, value) in decode_query(query) {
+        single.insert(name.clone(), json!(value));
+        let values = multi.entry(name).or_insert_with(|| json!([]));
+        values.as_array_mut().unwrap().push(json!(value));
+    }
+    if !single.is_empty() {
+        event["queryStringParameters"] = Value::Object(single);
+        event["multiValueQueryStringParameters"] = Value::Object(multi);
+    }
     event["resource"] = json!(path);
     event["path"] = json!(path);
     event["httpMethod"] = json!(method);
@@ -52,10 +67,25 @@ pub fn rest_v1(method: &str, path: &str, caller: Option<&str>, body: &str) -> Va
 }
 
 pub fn http_v2(method: &str, path: &str, caller: Option<&str>, body: &str) -> Value {
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
     let mut event = sample("decline.http-v2.json");
     let route_key = json!(format!("{method} {path}"));
     event["routeKey"] = route_key.clone();
     event["rawPath"] = json!(path);
+    // HTTP APIs send the raw query string (lambda_http parses it) and the
+    // decoded values, repeated ones joined by commas.
+    event["rawQueryString"] = json!(query);
+    let mut joined: Vec<(String, String)> = Vec::new();
+    for (name, value) in decode_query(query) {
+        match joined.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, values)) => *values = format!("{values},{value}"),
+            None => joined.push((name, value)),
+        }
+    }
+    if !joined.is_empty() {
+        event["queryStringParameters"] =
+            Value::Object(joined.into_iter().map(|(n, v)| (n, json!(v))).collect());
+    }
     event["body"] = json!(body);
     let context = &mut event["requestContext"];
     context["routeKey"] = route_key;
@@ -72,6 +102,57 @@ pub fn http_v2(method: &str, path: &str, caller: Option<&str>, body: &str) -> Va
         }
     }
     event
+}
+
+/// `name=value` pairs of a query string, percent-decoded (invalid UTF-8
+/// replaced, as API Gateway does).
+fn decode_query(query: &str) -> Vec<(String, String)> {
+    let decode = |s: &str| {
+        let bytes = s.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok());
+            match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+                (b'%', Some(byte)) => {
+                    out.push(byte);
+                    i += 3;
+                }
+                (b'+', _) => {
+                    out.push(b' ');
+                    i += 1;
+                }
+                (byte, _) => {
+                    out.push(byte);
+                    i += 1;
+                }
+            }
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    };
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode(name), decode(value))
+        })
+        .collect()
+}
+
+/// Percent-encodes a query-string value: every byte but the unreserved ones.
+pub fn encode_query_value(value: &[u8]) -> String {
+    value
+        .iter()
+        .map(|&b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// A file of events/, parsed.

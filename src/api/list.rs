@@ -1,0 +1,58 @@
+//! ListInvitations, GetInvitationsCount and ListDetectors: reads of the
+//! caller's own partition, and the caller's one implicit detector.
+
+use serde::Serialize;
+use serde_json::json;
+
+use super::routes::Reply;
+use super::{Call, query, token};
+use crate::domain::DetectorId;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invitation {
+    account_id: String,
+    invitation_id: String,
+    relationship_status: String,
+    invited_at: String,
+}
+
+pub async fn invitations(call: Call<'_>) -> Reply {
+    let limit = query::max_results(call.request)?;
+    let after = match query::next_token(call.request)? {
+        Some(given) => Some(token::decode(&given, &call.caller)?),
+        None => None,
+    };
+    let page = call.store.list(&call.caller, limit, after.as_ref()).await?;
+    tracing::Span::current().record("processed", page.invitations.len());
+    let invitations: Vec<Invitation> = page
+        .invitations
+        .into_iter()
+        .map(|invitation| Invitation {
+            account_id: invitation.inviter.to_string(),
+            invitation_id: invitation.invitation_id,
+            relationship_status: invitation.status,
+            invited_at: invitation.invited_at,
+        })
+        .collect();
+    let mut body = json!({ "invitations": invitations });
+    if let Some(after) = page.more_after {
+        body["nextToken"] = json!(token::encode(&call.caller, &after));
+    }
+    Ok(body)
+}
+
+pub async fn count(call: Call<'_>) -> Reply {
+    let count = call.store.count(&call.caller).await?;
+    Ok(json!({ "invitationsCount": count }))
+}
+
+pub async fn detectors(call: Call<'_>) -> Reply {
+    // Validated like any list; one detector always fits one page, so no
+    // token is ever issued for it.
+    query::max_results(call.request)?;
+    if query::next_token(call.request)?.is_some() {
+        return Err(token::not_issued().into());
+    }
+    Ok(json!({ "detectorIds": [DetectorId::of(&call.caller).as_str()] }))
+}
