@@ -1,21 +1,22 @@
 //! template.yaml keeps the promises the code relies on: the table layout of
-//! `table.rs`, least privilege, IAM auth, and no local auth.
+//! `table.rs`, least privilege, IAM auth and no local auth (the resource
+//! policy is in `template_access`).
 
 use guardduty_invitations::table;
 use serde_yaml_ng::Value;
 
-fn template() -> Value {
+pub fn template() -> Value {
     let text =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/template.yaml")).unwrap();
     serde_yaml_ng::from_str(&text).unwrap()
 }
 
-fn resource<'a>(template: &'a Value, name: &str) -> &'a Value {
+pub fn resource<'a>(template: &'a Value, name: &str) -> &'a Value {
     &template["Resources"][name]
 }
 
 #[test]
-fn the_function_may_only_update_and_delete_items_of_its_table() {
+fn the_function_may_only_update_delete_and_query_items_of_its_table() {
     let template = template();
     let policies = resource(&template, "InvitationsFunction")["Properties"]["Policies"]
         .as_sequence()
@@ -35,7 +36,14 @@ fn the_function_may_only_update_and_delete_items_of_its_table() {
         .iter()
         .map(|a| a.as_str().unwrap())
         .collect();
-    assert_eq!(actions, ["dynamodb:UpdateItem", "dynamodb:DeleteItem"]);
+    assert_eq!(
+        actions,
+        [
+            "dynamodb:UpdateItem",
+            "dynamodb:DeleteItem",
+            "dynamodb:Query"
+        ]
+    );
     let Value::Tagged(resource) = &statement["Resource"] else {
         panic!("Resource is !GetAtt: {:?}", statement["Resource"]);
     };
@@ -122,3 +130,7 @@ fn the_api_requires_iam_and_local_auth_is_never_deployed() {
         );
     }
 }
+
+// The resource policy. The parameter values below go through `resolve`, which
+// evaluates the template's intrinsic functions as CloudFormation would, so the
+// tests check the policy a deployment gets, not only the template's text.
