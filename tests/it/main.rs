@@ -6,8 +6,11 @@
 mod batch;
 mod edge;
 mod hostile;
+mod hostile_query;
 mod list;
 mod resilience;
 mod support;
 mod template;
+mod template_access;
 mod wire;
+mod wire_reads;

@@ -5,5 +5,6 @@ pub mod calls;
 pub mod events;
 pub mod faults;
 pub mod http;
+pub mod watch;
 
 pub use testkit::*;
