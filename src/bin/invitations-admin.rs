@@ -18,6 +18,7 @@ usage: invitations-admin <command> [args]
   accept       INVITEE INVITER      INVITEE accepts: status Enabled
   disassociate INVITEE INVITER      the relationship ends: status Removed
   seed         INVITEE              one invitation in every state for INVITEE
+  seed-many    INVITEE COUNT        COUNT invitations (Invited) for INVITEE, for paging
 
 The table is TABLE_NAME (default Invitations); the endpoint comes from the
 standard AWS settings, e.g. AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:8000.";
@@ -80,6 +81,14 @@ async fn run(args: &[&str]) -> Result<(), String> {
         ["accept", invitee, inviter] => change(Action::Accept, invitee, inviter).await,
         ["disassociate", invitee, inviter] => change(Action::Disassociate, invitee, inviter).await,
         ["seed", invitee] => seed(&store, &account(invitee)?).await,
+        ["seed-many", invitee, count] => {
+            let count: u32 = count
+                .parse()
+                .ok()
+                .filter(|n| *n <= 9999)
+                .ok_or("COUNT must be a number up to 9999")?;
+            seed_many(&store, &account(invitee)?, count).await
+        }
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())
@@ -104,6 +113,19 @@ async fn seed(store: &Store, invitee: &AccountId) -> Result<(), String> {
         }
     }
     println!("seeded the sample invitations for {invitee} (see the README)");
+    Ok(())
+}
+
+/// Invitations from inviters 22000000NNNN; idempotent like `seed`.
+async fn seed_many(store: &Store, invitee: &AccountId, count: u32) -> Result<(), String> {
+    for i in 0..count {
+        let inviter = account(&format!("2200000{i:05}"))?;
+        match inviter::apply(store, Action::Invite, invitee, &inviter).await {
+            Ok(()) | Err(ChangeError::Refused { .. }) => {}
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    println!("seeded {count} invitations for {invitee}");
     Ok(())
 }
 
