@@ -23,6 +23,12 @@ pub const INVITATION_ID: &str = "invitationId";
 pub const INVITED_AT: &str = "invitedAt";
 pub const UPDATED_AT: &str = "updatedAt";
 
+/// The sort key of a member's membership item: never 12 digits, so it
+/// cannot collide with an invitation, and outside the invitation key range.
+pub const MEMBERSHIP: &str = "ADMINISTRATOR";
+pub const ADMINISTRATOR: &str = "administratorAccountId";
+pub const ACCEPTED_AT: &str = "acceptedAt";
+
 /// `TABLE_NAME`, or the local default.
 pub fn name_from_env() -> String {
     std::env::var("TABLE_NAME")
@@ -39,13 +45,26 @@ pub fn key(invitee: &AccountId, inviter: &AccountId) -> [(String, AttributeValue
     ]
 }
 
-/// An item's `relationshipStatus` as written, empty when it has none (a
-/// garbled item, answered as an unknown status).
-pub fn status_of(item: &std::collections::HashMap<String, AttributeValue>) -> String {
-    item.get(STATUS)
+/// The primary key of `member`'s membership item.
+pub fn membership_key(member: &AccountId) -> [(String, AttributeValue); 2] {
+    [
+        (INVITEE.into(), AttributeValue::S(member.to_string())),
+        (INVITER.into(), AttributeValue::S(MEMBERSHIP.into())),
+    ]
+}
+
+/// A string attribute as written, empty when missing or not a string.
+pub fn text(item: &std::collections::HashMap<String, AttributeValue>, name: &str) -> String {
+    item.get(name)
         .and_then(|value| value.as_s().ok())
         .cloned()
         .unwrap_or_default()
+}
+
+/// An item's `relationshipStatus` as written, empty when it has none (a
+/// garbled item, answered as an unknown status).
+pub fn status_of(item: &std::collections::HashMap<String, AttributeValue>) -> String {
+    text(item, STATUS)
 }
 
 /// ISO-8601 UTC, as `invitedAt` and `updatedAt` hold it.

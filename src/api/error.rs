@@ -4,6 +4,7 @@
 use lambda_http::http::StatusCode;
 
 use super::routes;
+use crate::domain::AcceptRefusal;
 use crate::store::StoreError;
 
 /// Which of GuardDuty's three `InvalidInputException` messages applies.
@@ -58,6 +59,10 @@ impl InputError {
 #[derive(Debug)]
 pub enum ApiError {
     Input(InputError),
+    /// An accept that the invitation's state refuses; nothing changed.
+    Refused(AcceptRefusal),
+    /// A `detectorId` that is not the caller's.
+    DetectorNotOwned,
     Unauthenticated,
     NotFound,
     /// A known path with another method; holds the allowed methods.
@@ -86,6 +91,21 @@ impl ApiError {
                 headers: error_type("BadRequestException"),
                 type_name: "InvalidInputException",
                 message: e.message(),
+            },
+            ApiError::Refused(refusal) => WireError {
+                status: StatusCode::BAD_REQUEST,
+                headers: error_type("BadRequestException"),
+                type_name: "InvalidInputException",
+                message: refusal.message(),
+            },
+            ApiError::DetectorNotOwned => WireError {
+                status: StatusCode::BAD_REQUEST,
+                headers: error_type("BadRequestException"),
+                type_name: "InvalidInputException",
+                // GuardDuty's own words.
+                message: "The request is rejected because the input detectorId is not owned by \
+                          the current account."
+                    .into(),
             },
             ApiError::Unauthenticated => WireError {
                 status: StatusCode::FORBIDDEN,

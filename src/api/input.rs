@@ -1,10 +1,12 @@
-//! Parsing a request body into the distinct account IDs it names.
+//! Parsing request bodies: the account IDs of DeclineInvitations and
+//! DeleteInvitations, and the administrator and invitation of an accept.
 //!
 //! GuardDuty's model is `{"accountIds": [...]}` with 1 to 50 elements of 12
 //! characters. Each element may be a string or, as the API pages' syntax block
 //! shows, `{"accountId": "..."}`. Unknown members are ignored, as AWS does.
 
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::error::InputError;
@@ -13,26 +15,77 @@ use crate::domain::{AccountId, AccountIdError};
 pub const MIN_ACCOUNTS: usize = 1;
 pub const MAX_ACCOUNTS: usize = 50;
 
-/// The top level is read with serde's derive (not into a `Value`) so that a
-/// duplicated `accountIds` member is an error instead of last-one-wins.
-#[derive(Deserialize)]
+/// Top levels are read with serde's derive (not into a `Value`) so that a
+/// duplicated member is an error instead of last-one-wins.
+#[derive(Default, Deserialize)]
 struct Body {
     #[serde(rename = "accountIds", default)]
     account_ids: Option<Value>,
 }
 
-/// Parses a body into its account IDs, in request order, each once.
-pub fn parse_account_ids(body: &[u8]) -> Result<Vec<AccountId>, InputError> {
-    let elements = match read_body(body)?.account_ids {
-        None | Some(Value::Null) => return Err(InputError::missing("accountIds")),
-        Some(Value::Array(elements)) => elements,
+/// AcceptAdministratorInvitation's body, or AcceptInvitation's, whose
+/// administrator is `masterId`.
+#[derive(Default, Deserialize)]
+struct AcceptBody {
+    #[serde(rename = "administratorId", default)]
+    administrator_id: Option<Value>,
+    #[serde(rename = "masterId", default)]
+    master_id: Option<Value>,
+    #[serde(rename = "invitationId", default)]
+    invitation_id: Option<Value>,
+}
+
+pub const MAX_INVITATION_ID: usize = 1024;
+
+/// The administrator and the invitation ID of an accept; `administrator`
+/// names the member holding the administrator (`administratorId` or
+/// `masterId`).
+pub fn parse_accept(body: &[u8], administrator: &str) -> Result<(AccountId, String), InputError> {
+    let body: AcceptBody = read_body(body, "a JSON object")?;
+    let given = if administrator == "masterId" {
+        body.master_id
+    } else {
+        body.administrator_id
+    };
+    let administrator = match given {
+        None | Some(Value::Null) => return Err(InputError::missing(administrator)),
+        Some(Value::String(s)) => account_id(administrator.to_owned(), &s)?,
         Some(other) => {
-            return Err(InputError::invalid(
-                "accountIds",
-                format!("must be a list of account IDs, not {}", kind(&other)),
-            ));
+            let detail = format!("must be an account ID string, not {}", kind(&other));
+            return Err(InputError::invalid(administrator, detail));
         }
     };
+    let invitation_id = match body.invitation_id {
+        None | Some(Value::Null) => return Err(InputError::missing("invitationId")),
+        Some(Value::String(s)) if (1..=MAX_INVITATION_ID).contains(&s.chars().count()) => s,
+        Some(Value::String(s)) => {
+            let detail = format!(
+                "must be 1 to {MAX_INVITATION_ID} characters, not {}",
+                s.chars().count()
+            );
+            return Err(InputError::out_of_range("invitationId", detail));
+        }
+        Some(other) => {
+            let detail = format!("must be a string, not {}", kind(&other));
+            return Err(InputError::invalid("invitationId", detail));
+        }
+    };
+    Ok((administrator, invitation_id))
+}
+
+/// Parses a body into its account IDs, in request order, each once.
+pub fn parse_account_ids(body: &[u8]) -> Result<Vec<AccountId>, InputError> {
+    let elements =
+        match read_body::<Body>(body, "a JSON object with an accountIds member")?.account_ids {
+            None | Some(Value::Null) => return Err(InputError::missing("accountIds")),
+            Some(Value::Array(elements)) => elements,
+            Some(other) => {
+                return Err(InputError::invalid(
+                    "accountIds",
+                    format!("must be a list of account IDs, not {}", kind(&other)),
+                ));
+            }
+        };
     if !(MIN_ACCOUNTS..=MAX_ACCOUNTS).contains(&elements.len()) {
         return Err(InputError::out_of_range(
             "accountIds",
@@ -52,16 +105,14 @@ pub fn parse_account_ids(body: &[u8]) -> Result<Vec<AccountId>, InputError> {
     Ok(ids)
 }
 
-fn read_body(body: &[u8]) -> Result<Body, InputError> {
+/// `shape` says what the body must be, for the error.
+fn read_body<T: DeserializeOwned + Default>(body: &[u8], shape: &str) -> Result<T, InputError> {
     // restJson1 treats an empty payload as an empty object.
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Body { account_ids: None });
+        return Ok(T::default());
     }
     if !body.trim_ascii_start().starts_with(b"{") {
-        return Err(InputError::invalid(
-            "body",
-            "must be a JSON object with an accountIds member",
-        ));
+        return Err(InputError::invalid("body", format!("must be {shape}")));
     }
     // serde's error texts give a position and a field name, never the input.
     let invalid =
@@ -94,6 +145,10 @@ fn parse_element(index: usize, element: &Value) -> Result<AccountId, InputError>
             return Err(InputError::invalid(format!("accountIds[{index}]"), detail));
         }
     };
+    account_id(param, value)
+}
+
+fn account_id(param: String, value: &str) -> Result<AccountId, InputError> {
     AccountId::parse(value).map_err(|e| match e {
         AccountIdError::Length(n) => InputError::out_of_range(
             param,

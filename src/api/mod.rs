@@ -7,6 +7,7 @@ pub mod error;
 pub mod identity;
 pub mod input;
 pub mod list;
+pub mod membership;
 pub mod query;
 mod response;
 pub mod routes;

@@ -8,7 +8,7 @@ use lambda_http::http::Method;
 
 use super::Call;
 use super::error::ApiError;
-use super::{batch, list};
+use super::{batch, list, membership};
 
 /// What a handler answers: the 200 body, or the error.
 pub type Reply = Result<serde_json::Value, ApiError>;
@@ -63,6 +63,42 @@ pub static ROUTES: &[Route] = &[
         path: "/detector",
         operation: "ListDetectors",
         handler: handler!(list::detectors),
+    },
+    Route {
+        method: Method::POST,
+        path: "/detector/{detectorId}/administrator",
+        operation: "AcceptAdministratorInvitation",
+        handler: handler!(membership::accept_administrator),
+    },
+    Route {
+        method: Method::POST,
+        path: "/detector/{detectorId}/master",
+        operation: "AcceptInvitation",
+        handler: handler!(membership::accept_master),
+    },
+    Route {
+        method: Method::GET,
+        path: "/detector/{detectorId}/administrator",
+        operation: "GetAdministratorAccount",
+        handler: handler!(membership::administrator),
+    },
+    Route {
+        method: Method::GET,
+        path: "/detector/{detectorId}/master",
+        operation: "GetMasterAccount",
+        handler: handler!(membership::master),
+    },
+    Route {
+        method: Method::POST,
+        path: "/detector/{detectorId}/administrator/disassociate",
+        operation: "DisassociateFromAdministratorAccount",
+        handler: handler!(membership::disassociate),
+    },
+    Route {
+        method: Method::POST,
+        path: "/detector/{detectorId}/master/disassociate",
+        operation: "DisassociateFromMasterAccount",
+        handler: handler!(membership::disassociate),
     },
 ];
 

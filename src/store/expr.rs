@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::delete_item::builders::DeleteItemFluentBuilder;
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
-use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
+use aws_sdk_dynamodb::types::{
+    AttributeValue, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update,
+};
 
 use crate::domain::{Status, Transition};
 use crate::table;
@@ -68,6 +70,16 @@ impl Write {
         self
     }
 
+    /// Also requires `name = value` of the item.
+    pub fn also_if(mut self, name: &str, value: AttributeValue) -> Self {
+        let n = self.names.len();
+        let (name_ref, value_ref) = (format!("#if{n}"), format!(":if{n}"));
+        self.names.insert(name_ref.clone(), name.to_owned());
+        self.value(&value_ref, value);
+        self.condition = format!("({}) AND {name_ref} = {value_ref}", self.condition);
+        self
+    }
+
     fn value(&mut self, placeholder: &str, value: AttributeValue) -> String {
         self.values.insert(placeholder.to_owned(), value);
         placeholder.to_owned()
@@ -97,6 +109,21 @@ impl Write {
             .set_expression_attribute_values(Some(self.values))
             .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
     }
+}
+
+/// This write (which must have an update) as one item of a transaction.
+pub fn transact_update(write: Write, table: &str, key: Item) -> TransactWriteItem {
+    let update = Update::builder()
+        .table_name(table)
+        .set_key(Some(key))
+        .set_update_expression(write.update)
+        .condition_expression(write.condition)
+        .set_expression_attribute_names(Some(write.names))
+        .set_expression_attribute_values(Some(write.values))
+        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+        .build()
+        .expect("table, key and update are set");
+    TransactWriteItem::builder().update(update).build()
 }
 
 pub fn status_value(status: Status) -> AttributeValue {

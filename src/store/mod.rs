@@ -23,6 +23,7 @@ use crate::domain::{AccountId, Action, Outcome, Reason};
 use crate::table;
 
 pub mod expr;
+pub mod membership;
 pub mod query;
 
 pub use expr::{Item, Write};

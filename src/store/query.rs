@@ -96,6 +96,18 @@ impl Store {
         })
     }
 
+    /// One invitation (one consistent `GetItem`).
+    pub async fn invitation(
+        &self,
+        invitee: &AccountId,
+        inviter: &AccountId,
+    ) -> Result<Option<Invitation>, StoreError> {
+        let item = self
+            .get(HashMap::from(table::key(invitee, inviter)))
+            .await?;
+        Ok(item.as_ref().and_then(invitation))
+    }
+
     /// How many invitations `invitee` has but the accepted one: one `Query`
     /// per 1 MB of items.
     pub async fn count(&self, invitee: &AccountId) -> Result<usize, StoreError> {
@@ -119,12 +131,7 @@ impl Store {
 /// An item as an invitation; an item whose inviter is not an account ID
 /// (which the key range already excludes) is skipped.
 fn invitation(item: &Item) -> Option<Invitation> {
-    let text = |name: &str| {
-        item.get(name)
-            .and_then(|value| value.as_s().ok())
-            .cloned()
-            .unwrap_or_default()
-    };
+    let text = |name: &str| table::text(item, name);
     Some(Invitation {
         inviter: AccountId::parse(&text(table::INVITER)).ok()?,
         invitation_id: text(table::INVITATION_ID),

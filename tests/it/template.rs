@@ -2,6 +2,7 @@
 //! `table.rs`, least privilege, IAM auth and no local auth (the resource
 //! policy is in `template_access`).
 
+use guardduty_invitations::api::routes::ROUTES;
 use guardduty_invitations::table;
 use serde_yaml_ng::Value;
 
@@ -16,7 +17,7 @@ pub fn resource<'a>(template: &'a Value, name: &str) -> &'a Value {
 }
 
 #[test]
-fn the_function_may_only_update_delete_and_query_items_of_its_table() {
+fn the_function_has_exactly_the_item_actions_its_operations_need() {
     let template = template();
     let policies = resource(&template, "InvitationsFunction")["Properties"]["Policies"]
         .as_sequence()
@@ -39,9 +40,11 @@ fn the_function_may_only_update_delete_and_query_items_of_its_table() {
     assert_eq!(
         actions,
         [
+            "dynamodb:GetItem",
+            "dynamodb:Query",
             "dynamodb:UpdateItem",
+            "dynamodb:PutItem",
             "dynamodb:DeleteItem",
-            "dynamodb:Query"
         ]
     );
     let Value::Tagged(resource) = &statement["Resource"] else {
@@ -91,23 +94,24 @@ fn the_api_requires_iam_and_local_auth_is_never_deployed() {
     let events = resource(&template, "InvitationsFunction")["Properties"]["Events"]
         .as_mapping()
         .unwrap();
-    let routes: Vec<(&str, &str)> = events
-        .values()
-        .map(|e| {
+    let events_by_name: Vec<(&str, &str, &str)> = events
+        .iter()
+        .map(|(name, e)| {
             (
+                name.as_str().unwrap(),
                 e["Properties"]["Method"].as_str().unwrap(),
                 e["Properties"]["Path"].as_str().unwrap(),
             )
         })
         .collect();
-    assert_eq!(
-        routes,
-        [
-            ("POST", "/invitation/decline"),
-            ("POST", "/invitation/delete"),
-            ("ANY", "/{proxy+}")
-        ]
-    );
+    // One event per operation of the function's route table, then the
+    // catch-all that lets the function answer its own 404 and 405.
+    let mut expected: Vec<(&str, &str, &str)> = ROUTES
+        .iter()
+        .map(|route| (route.operation, route.method.as_str(), route.path))
+        .collect();
+    expected.push(("Other", "ANY", "/{proxy+}"));
+    assert_eq!(events_by_name, expected);
     for event in events.values() {
         // Without it SAM would make an implicit API, without IAM auth.
         let Value::Tagged(api) = &event["Properties"]["RestApiId"] else {

@@ -130,3 +130,93 @@ pub async fn all_pages(
         assert!(pages.len() <= 100, "paging does not end");
     }
 }
+
+/// The current and the deprecated name of each membership operation.
+#[derive(Clone, Copy, Debug)]
+pub enum Name {
+    Administrator,
+    Master,
+}
+
+impl Name {
+    pub const BOTH: [Name; 2] = [Name::Administrator, Name::Master];
+
+    /// The path segment, the accept body's member and the get answer's member.
+    pub fn segment(self) -> &'static str {
+        match self {
+            Name::Administrator => "administrator",
+            Name::Master => "master",
+        }
+    }
+
+    pub fn id_member(self) -> &'static str {
+        match self {
+            Name::Administrator => "administratorId",
+            Name::Master => "masterId",
+        }
+    }
+}
+
+/// The caller's own detector ID.
+pub fn detector(caller: &str) -> String {
+    let account = guardduty_invitations::domain::AccountId::parse(caller).unwrap();
+    guardduty_invitations::domain::DetectorId::of(&account)
+        .as_str()
+        .to_owned()
+}
+
+/// AcceptAdministratorInvitation or AcceptInvitation with a raw body, on
+/// `detector`.
+pub async fn accept_body(
+    app: &App,
+    gateway: Gateway,
+    name: Name,
+    caller: &str,
+    detector: &str,
+    body: &str,
+) -> Response<Body> {
+    let path = format!("/detector/{detector}/{}", name.segment());
+    send(app, gateway, "POST", &path, Some(caller), body).await
+}
+
+/// Accepts `administrator`'s invitation `invitation_id` on the caller's detector.
+pub async fn accept(
+    app: &App,
+    gateway: Gateway,
+    name: Name,
+    caller: &str,
+    administrator: &str,
+    invitation_id: &str,
+) -> Response<Body> {
+    let body = json!({ name.id_member(): administrator, "invitationId": invitation_id });
+    accept_body(
+        app,
+        gateway,
+        name,
+        caller,
+        &detector(caller),
+        &body.to_string(),
+    )
+    .await
+}
+
+/// GetAdministratorAccount or GetMasterAccount on the caller's detector.
+pub async fn administrator(
+    app: &App,
+    gateway: Gateway,
+    name: Name,
+    caller: &str,
+) -> Response<Body> {
+    let path = format!("/detector/{}/{}", detector(caller), name.segment());
+    send(app, gateway, "GET", &path, Some(caller), "").await
+}
+
+/// DisassociateFromAdministratorAccount or DisassociateFromMasterAccount.
+pub async fn disassociate(app: &App, gateway: Gateway, name: Name, caller: &str) -> Response<Body> {
+    let path = format!(
+        "/detector/{}/{}/disassociate",
+        detector(caller),
+        name.segment()
+    );
+    send(app, gateway, "POST", &path, Some(caller), "").await
+}

@@ -19,6 +19,8 @@ pub enum Fault {
     Throttle,
     /// Accepts the connection and never answers.
     Hang,
+    /// A transaction cancelled by a conflicting one, every time.
+    Conflict,
 }
 
 /// Starts a faulty endpoint on a free port; it lives as long as the test process.
@@ -30,7 +32,10 @@ pub fn faulty_endpoint(fault: Fault) -> String {
         for stream in listener.incoming().flatten() {
             match fault {
                 Fault::Throttle => {
-                    std::thread::spawn(move || throttle(stream));
+                    std::thread::spawn(move || answer(stream, THROTTLED));
+                }
+                Fault::Conflict => {
+                    std::thread::spawn(move || answer(stream, CONFLICT));
                 }
                 Fault::Hang => held.push(stream),
             }
@@ -39,7 +44,11 @@ pub fn faulty_endpoint(fault: Fault) -> String {
     endpoint
 }
 
-fn throttle(mut stream: TcpStream) {
+const THROTTLED: &str = r#"{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException","message":"Rate of requests exceeds the allowed throughput."}"#;
+const CONFLICT: &str = r#"{"__type":"com.amazonaws.dynamodb.v20120810#TransactionCanceledException","message":"Transaction cancelled, please refer cancellation reasons for specific reasons [None, TransactionConflict]","CancellationReasons":[{"Code":"None"},{"Code":"TransactionConflict","Message":"Transaction is ongoing for the item"}]}"#;
+
+/// Reads one request, then answers 400 with `body` and closes.
+fn answer(mut stream: TcpStream, body: &str) {
     let mut request = Vec::new();
     let mut buffer = [0u8; 8192];
     // Read the head and the body it announces, then answer and close.
@@ -60,7 +69,6 @@ fn throttle(mut stream: TcpStream) {
             }
         }
     }
-    let body = r#"{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException","message":"Rate of requests exceeds the allowed throughput."}"#;
     let response = format!(
         "HTTP/1.1 400 Bad Request\r\nContent-Type: application/x-amz-json-1.0\r\nx-amzn-RequestId: fault\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
@@ -68,11 +76,23 @@ fn throttle(mut stream: TcpStream) {
     let _ = stream.write_all(response.as_bytes());
 }
 
-/// Lets the first attempt of every write reach DynamoDB, then replaces its
-/// answer with a 500 so that the SDK retries: the write happened, but the
-/// caller never heard.
+/// Lets the first attempt of a write (of `only` that operation, if set)
+/// reach DynamoDB, then replaces its answer with a 500 so that the SDK
+/// retries: the write happened, but the caller never heard.
 #[derive(Clone, Debug, Default)]
-pub struct LoseFirstAnswer(Arc<std::sync::atomic::AtomicBool>);
+pub struct LoseFirstAnswer {
+    pub only: Option<&'static str>,
+    done: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl LoseFirstAnswer {
+    pub fn of(operation: &'static str) -> Self {
+        Self {
+            only: Some(operation),
+            ..Self::default()
+        }
+    }
+}
 
 impl Intercept for LoseFirstAnswer {
     fn name(&self) -> &'static str {
@@ -85,7 +105,16 @@ impl Intercept for LoseFirstAnswer {
         _: &RuntimeComponents,
         _: &mut ConfigBag,
     ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
-        if !self.0.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        let target = context
+            .inner()
+            .request()
+            .and_then(|request| request.headers().get("x-amz-target"))
+            .unwrap_or_default()
+            .to_owned();
+        let chosen = self
+            .only
+            .is_none_or(|op| target.ends_with(&format!(".{op}")));
+        if chosen && !self.done.swap(true, std::sync::atomic::Ordering::Relaxed) {
             let response = context.response_mut();
             *response.status_mut() = 500u16.try_into()?;
             *response.body_mut() = SdkBody::from(
@@ -116,6 +145,33 @@ impl Intercept for PanicFor {
             !String::from_utf8_lossy(body).contains(self.0),
             "injected panic"
         );
+        Ok(())
+    }
+}
+
+/// Sends every request of one DynamoDB operation to `endpoint`.
+#[derive(Clone, Debug)]
+pub struct RedirectOperation {
+    pub operation: &'static str,
+    pub endpoint: String,
+}
+
+impl Intercept for RedirectOperation {
+    fn name(&self) -> &'static str {
+        "RedirectOperation"
+    }
+
+    fn modify_before_transmit(
+        &self,
+        context: &mut BeforeTransmitInterceptorContextMut<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
+        let request = context.request_mut();
+        let target = request.headers().get("x-amz-target").unwrap_or_default();
+        if target.ends_with(&format!(".{}", self.operation)) {
+            request.set_uri(format!("{}/", self.endpoint))?;
+        }
         Ok(())
     }
 }

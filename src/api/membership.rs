@@ -1,0 +1,82 @@
+//! The member's side of an administrator: accept one (both operation
+//! names), see it, leave it. Every route is under the caller's one
+//! detector (`/detector/{detectorId}/...`).
+
+use serde_json::json;
+
+use super::error::{ApiError, InputError};
+use super::routes::Reply;
+use super::{Call, input};
+use crate::domain::{AcceptRefusal, DetectorId};
+
+pub async fn accept_administrator(call: Call<'_>) -> Reply {
+    accept(call, "administratorId").await
+}
+
+/// AcceptInvitation, the deprecated name: the administrator is `masterId`.
+pub async fn accept_master(call: Call<'_>) -> Reply {
+    accept(call, "masterId").await
+}
+
+pub async fn administrator(call: Call<'_>) -> Reply {
+    show(call, "administrator").await
+}
+
+/// GetMasterAccount, the deprecated name: the answer is `master`.
+pub async fn master(call: Call<'_>) -> Reply {
+    show(call, "master").await
+}
+
+/// Both DisassociateFromAdministratorAccount and the deprecated
+/// DisassociateFromMasterAccount.
+pub async fn disassociate(call: Call<'_>) -> Reply {
+    own_detector(&call)?;
+    call.store.disassociate(&call.caller).await?;
+    Ok(json!({}))
+}
+
+async fn accept(call: Call<'_>, administrator_param: &str) -> Reply {
+    own_detector(&call)?;
+    let (administrator, invitation_id) =
+        input::parse_accept(call.request.body(), administrator_param)?;
+    if administrator == call.caller {
+        return Err(ApiError::Refused(AcceptRefusal::OwnAccount));
+    }
+    call.store
+        .accept(&call.caller, &administrator, &invitation_id)
+        .await?
+        .map_err(ApiError::Refused)?;
+    Ok(json!({}))
+}
+
+async fn show(call: Call<'_>, member: &str) -> Reply {
+    own_detector(&call)?;
+    let Some(membership) = call.store.membership(&call.caller).await? else {
+        return Ok(json!({}));
+    };
+    Ok(json!({
+        member: {
+            "accountId": membership.administrator.as_str(),
+            "invitationId": membership.invitation_id,
+            "relationshipStatus": "Enabled",
+            "invitedAt": membership.invited_at,
+        }
+    }))
+}
+
+/// The route's `detectorId` is the caller's one detector.
+fn own_detector(call: &Call<'_>) -> Result<(), ApiError> {
+    let given = call.params.get("detectorId").unwrap_or_default();
+    let length = given.chars().count();
+    if !(1..=DetectorId::MAX_LEN).contains(&length) {
+        let detail = format!(
+            "must be 1 to {} characters, not {length}",
+            DetectorId::MAX_LEN
+        );
+        return Err(InputError::out_of_range("detectorId", detail).into());
+    }
+    if given != DetectorId::of(&call.caller).as_str() {
+        return Err(ApiError::DetectorNotOwned);
+    }
+    Ok(())
+}

@@ -1,0 +1,168 @@
+//! What the invitee is told: per account of a batch (`Outcome`, `Reason`)
+//! and why an accept was refused (`AcceptRefusal`). Each has its own text.
+
+use super::{AccountId, Action, Status};
+
+/// What happened to one account of a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Processed,
+    Unprocessed(Reason),
+}
+
+/// Why an account was left unprocessed. Each reason has its own text, so a
+/// caller can tell them apart without guessing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reason {
+    OwnAccount,
+    NoInvitation,
+    /// Still associated: refused by decline and delete, whose texts differ.
+    StillAssociated(Action),
+    NotDeclined(Status),
+    /// The item holds a `relationshipStatus` this service does not know;
+    /// it is left as it is rather than guessed at.
+    UnknownStatus(String),
+    /// Throttled or timed out after the SDK's retries: a timed-out attempt
+    /// may still have been applied.
+    Transient,
+    /// A delete whose first attempt timed out found nothing on its retry:
+    /// that first attempt may have deleted it.
+    GoneAfterRetry,
+    /// Any other store failure for this account: nothing was written.
+    StoreFailure,
+}
+
+impl Reason {
+    pub fn message(&self) -> String {
+        match self {
+            Reason::OwnAccount => {
+                "This is the caller's own account ID; an account cannot invite itself.".into()
+            }
+            Reason::NoInvitation => "There is no invitation from this account.".into(),
+            Reason::StillAssociated(Action::Decline) => {
+                "The invitation was accepted and this account is still associated with it \
+                 as its administrator; disassociate first."
+                    .into()
+            }
+            Reason::StillAssociated(_) => {
+                "The invitation was accepted and this account is still associated with it \
+                 as its administrator; disassociate and decline it before deleting it."
+                    .into()
+            }
+            Reason::NotDeclined(status) => format!(
+                "The invitation has not been declined yet (status {}); decline it before deleting it.",
+                status.as_str()
+            ),
+            Reason::UnknownStatus(status) => {
+                // Another writer's value: echo no more than a sane length.
+                let status: String = status.chars().take(64).collect();
+                format!(
+                    "The invitation has an unrecognized status {status:?} and was left unchanged."
+                )
+            }
+            Reason::Transient => {
+                "The request for this account was throttled or timed out and may not have been \
+                 applied; retry this account."
+                    .into()
+            }
+            Reason::GoneAfterRetry => {
+                "The invitation no longer exists; an earlier attempt of this request that timed \
+                 out may have deleted it."
+                    .into()
+            }
+            Reason::StoreFailure => {
+                "The invitation could not be updated because of an internal error and was left \
+                 unchanged."
+                    .into()
+            }
+        }
+    }
+}
+
+/// Why accepting an administrator's invitation was refused. Nothing was
+/// changed; each case has its own text, which says what to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AcceptRefusal {
+    OwnAccount,
+    NoInvitation,
+    InvitationIdMismatch,
+    Declined,
+    Removed,
+    /// The caller already has another administrator.
+    AssociatedWithOther(AccountId),
+    UnknownStatus(String),
+}
+
+impl AcceptRefusal {
+    pub fn message(&self) -> String {
+        match self {
+            AcceptRefusal::OwnAccount => {
+                "This is the caller's own account ID; an account cannot be its own administrator."
+                    .into()
+            }
+            AcceptRefusal::NoInvitation => {
+                "There is no invitation from this account to accept.".into()
+            }
+            AcceptRefusal::InvitationIdMismatch => {
+                "The invitation ID does not match the invitation from this account; list the \
+                 invitations for its current ID."
+                    .into()
+            }
+            AcceptRefusal::Declined => {
+                "The invitation from this account was declined; accepting needs a new invitation."
+                    .into()
+            }
+            AcceptRefusal::Removed => {
+                "This account was disassociated from this administrator; accepting needs a new \
+                 invitation."
+                    .into()
+            }
+            AcceptRefusal::AssociatedWithOther(administrator) => format!(
+                "This account is already associated with the administrator account \
+                 {administrator}; disassociate from it first."
+            ),
+            AcceptRefusal::UnknownStatus(status) => {
+                let status: String = status.chars().take(64).collect();
+                format!(
+                    "The invitation has an unrecognized status {status:?}; nothing was changed."
+                )
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reason_has_its_own_text() {
+        let reasons = [
+            Reason::OwnAccount,
+            Reason::NoInvitation,
+            Reason::StillAssociated(Action::Decline),
+            Reason::StillAssociated(Action::Delete),
+            Reason::NotDeclined(Status::Invited),
+            Reason::NotDeclined(Status::Removed),
+            Reason::UnknownStatus("Bogus".into()),
+            Reason::Transient,
+            Reason::GoneAfterRetry,
+            Reason::StoreFailure,
+        ];
+        let refusals = [
+            AcceptRefusal::OwnAccount,
+            AcceptRefusal::NoInvitation,
+            AcceptRefusal::InvitationIdMismatch,
+            AcceptRefusal::Declined,
+            AcceptRefusal::Removed,
+            AcceptRefusal::AssociatedWithOther(AccountId::parse("111122223333").unwrap()),
+            AcceptRefusal::UnknownStatus("Bogus".into()),
+        ];
+        let texts: std::collections::HashSet<String> = reasons
+            .iter()
+            .map(Reason::message)
+            .chain(refusals.iter().map(AcceptRefusal::message))
+            .collect();
+        assert_eq!(texts.len(), reasons.len() + refusals.len());
+    }
+}

@@ -1,0 +1,262 @@
+//! One administrator at a time, enforced by DynamoDB: accepting writes the
+//! invitation (Invited -> Enabled) and the member's membership item in one
+//! transaction, the item's put conditioned on its absence; ending the
+//! membership deletes the item and moves the invitation Enabled -> Removed
+//! in one transaction. The cancellation reasons (`ALL_OLD`) say why a
+//! transaction was refused, without another read.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{
+    AttributeValue, CancellationReason, Delete, Put, ReturnValuesOnConditionCheckFailure,
+    TransactWriteItem,
+};
+
+use super::expr::{Item, Write, transact_update};
+use super::{Store, StoreError, classify};
+use crate::domain::{AcceptRefusal, AccountId, Action, Status};
+use crate::table;
+
+/// A member's administrator, as its membership item holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Membership {
+    pub administrator: AccountId,
+    pub invitation_id: String,
+    pub invited_at: String,
+}
+
+/// How ending a membership went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ended {
+    Ended,
+    /// The member was not (or no longer) that administrator's.
+    NotMember,
+}
+
+impl Store {
+    /// The member's administrator (one consistent `GetItem`).
+    pub async fn membership(&self, member: &AccountId) -> Result<Option<Membership>, StoreError> {
+        let item = self
+            .get(HashMap::from(table::membership_key(member)))
+            .await?;
+        Ok(item.as_ref().and_then(membership))
+    }
+
+    /// `member` accepts `administrator`'s invitation `invitation_id`. The
+    /// invitation is read first: its `invitedAt` goes into the membership
+    /// item, and no write can copy an attribute from another item. The
+    /// transaction is conditioned on what was read, so a change in between
+    /// refuses it rather than being overwritten.
+    pub async fn accept(
+        &self,
+        member: &AccountId,
+        administrator: &AccountId,
+        invitation_id: &str,
+    ) -> Result<Result<(), AcceptRefusal>, StoreError> {
+        let key = HashMap::from(table::key(member, administrator));
+        let Some(invitation) = self.get(key.clone()).await? else {
+            return Ok(Err(AcceptRefusal::NoInvitation));
+        };
+        match refusal(&invitation, invitation_id) {
+            // Already this administrator's: accepting again changes nothing.
+            None if table::status_of(&invitation) == Status::Enabled.as_str() => return Ok(Ok(())),
+            None => {}
+            Some(refused) => return Ok(Err(refused)),
+        }
+        let invited_at = AttributeValue::S(table::text(&invitation, table::INVITED_AT));
+        let now = AttributeValue::S(table::now());
+        let update = Write::of(Action::Accept.transition(), &table::now())
+            .also_if(table::INVITATION_ID, s(invitation_id))
+            .also_if(table::INVITED_AT, invited_at.clone());
+        let mut membership_item = HashMap::from(table::membership_key(member));
+        membership_item.extend([
+            (table::ADMINISTRATOR.to_owned(), s(administrator.as_str())),
+            (table::INVITATION_ID.to_owned(), s(invitation_id)),
+            (table::INVITED_AT.to_owned(), invited_at),
+            (table::ACCEPTED_AT.to_owned(), now),
+        ]);
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(membership_item))
+            .condition_expression("attribute_not_exists(#inviter)")
+            .expression_attribute_names("#inviter", table::INVITER)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .build()
+            .expect("table and item are set");
+        let items = [
+            transact_update(update, &self.table, key),
+            TransactWriteItem::builder().put(put).build(),
+        ];
+        let Some([invitation, membership_reason]) = self.transact(items).await? else {
+            return Ok(Ok(()));
+        };
+        // The membership item's reason first: another administrator, or
+        // this very accept applied by a concurrent request.
+        if let Some(current) = membership_reason.flatten().as_ref().and_then(membership) {
+            return Ok(
+                if current.administrator == *administrator && current.invitation_id == invitation_id
+                {
+                    Ok(())
+                } else {
+                    Err(AcceptRefusal::AssociatedWithOther(current.administrator))
+                },
+            );
+        }
+        Ok(Err(match invitation.flatten() {
+            // Re-invited in between (another ID or time): the ID read is stale.
+            Some(item) => {
+                refusal(&item, invitation_id).unwrap_or(AcceptRefusal::InvitationIdMismatch)
+            }
+            None => AcceptRefusal::NoInvitation,
+        }))
+    }
+
+    /// The member leaves its administrator, if it has one: at most a read of
+    /// the membership item and one transaction. Not associated: nothing
+    /// changes, so a retry is harmless.
+    pub async fn disassociate(&self, member: &AccountId) -> Result<(), StoreError> {
+        if let Some(current) = self.membership(member).await? {
+            // NotMember: a concurrent request ended it first.
+            self.end_membership(member, &current.administrator).await?;
+        }
+        Ok(())
+    }
+
+    /// Ends `member`'s membership of `administrator`: deletes the
+    /// membership item and moves the invitation Enabled -> Removed, both or
+    /// neither. The member's disassociate and the inviter's removal of a
+    /// member both go through here.
+    pub async fn end_membership(
+        &self,
+        member: &AccountId,
+        administrator: &AccountId,
+    ) -> Result<Ended, StoreError> {
+        let delete = Delete::builder()
+            .table_name(&self.table)
+            .set_key(Some(HashMap::from(table::membership_key(member))))
+            .condition_expression("#administrator = :administrator")
+            .expression_attribute_names("#administrator", table::ADMINISTRATOR)
+            .expression_attribute_values(":administrator", s(administrator.as_str()))
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .build()
+            .expect("table and key are set");
+        let update = Write::of(Action::Disassociate.transition(), &table::now());
+        let items = [
+            TransactWriteItem::builder().delete(delete).build(),
+            transact_update(
+                update,
+                &self.table,
+                HashMap::from(table::key(member, administrator)),
+            ),
+        ];
+        match self.transact(items).await? {
+            None => Ok(Ended::Ended),
+            // No membership item, or another administrator's.
+            Some([Some(_), _]) => Ok(Ended::NotMember),
+            // The membership item names this administrator but the invitation
+            // is not Enabled: another writer broke the layout. Nothing changed.
+            Some([None, _]) => Err(StoreError::Other(
+                "the membership item and its invitation disagree".into(),
+            )),
+        }
+    }
+
+    /// One `TransactWriteItems`. `Some` when a failed condition refused it:
+    /// for each of the two items, `Some(old item)` if its condition failed.
+    async fn transact(
+        &self,
+        items: [TransactWriteItem; 2],
+    ) -> Result<Option<[Option<Option<Item>>; 2]>, StoreError> {
+        let result = self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items.into()))
+            .send()
+            .await;
+        let error = match result {
+            Ok(_) => return Ok(None),
+            Err(error) => error,
+        };
+        if let SdkError::ServiceError(service) = &error
+            && let TransactWriteItemsError::TransactionCanceledException(cancelled) = service.err()
+        {
+            let reasons = cancelled.cancellation_reasons();
+            let failed = |i: usize| reasons.get(i).is_some_and(condition_failed);
+            if failed(0) || failed(1) {
+                let old = |i: usize| {
+                    reasons
+                        .get(i)
+                        .filter(|reason| condition_failed(reason))
+                        .map(|reason| reason.item().cloned())
+                };
+                return Ok(Some([old(0), old(1)]));
+            }
+        }
+        // Throttling and conflicts with other transactions come back as
+        // cancellations too, and are transient like any throttling.
+        if let Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) =
+            error.as_service_error()
+            && cancelled.cancellation_reasons().iter().any(|reason| {
+                matches!(
+                    reason.code(),
+                    Some(
+                        "TransactionConflict" | "ThrottlingError" | "ProvisionedThroughputExceeded"
+                    )
+                )
+            })
+        {
+            return Err(StoreError::Transient(
+                DisplayErrorContext(&error).to_string(),
+            ));
+        }
+        Err(classify(error))
+    }
+
+    /// One consistent `GetItem`.
+    pub(super) async fn get(&self, key: Item) -> Result<Option<Item>, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(classify)?;
+        Ok(output.item)
+    }
+}
+
+fn condition_failed(reason: &CancellationReason) -> bool {
+    reason.code() == Some("ConditionalCheckFailed")
+}
+
+/// Why `invitation` cannot be accepted with `invitation_id`, if it cannot.
+fn refusal(invitation: &Item, invitation_id: &str) -> Option<AcceptRefusal> {
+    let status = table::status_of(invitation);
+    match Status::parse(&status) {
+        Some(Status::Declined) => Some(AcceptRefusal::Declined),
+        Some(Status::Removed) => Some(AcceptRefusal::Removed),
+        Some(Status::Invited | Status::Enabled)
+            if table::text(invitation, table::INVITATION_ID) != invitation_id =>
+        {
+            Some(AcceptRefusal::InvitationIdMismatch)
+        }
+        Some(Status::Invited | Status::Enabled) => None,
+        None => Some(AcceptRefusal::UnknownStatus(status)),
+    }
+}
+
+fn membership(item: &Item) -> Option<Membership> {
+    Some(Membership {
+        administrator: AccountId::parse(&table::text(item, table::ADMINISTRATOR)).ok()?,
+        invitation_id: table::text(item, table::INVITATION_ID),
+        invited_at: table::text(item, table::INVITED_AT),
+    })
+}
+
+fn s(value: &str) -> AttributeValue {
+    AttributeValue::S(value.to_owned())
+}

@@ -1,0 +1,330 @@
+//! Accepting, showing and leaving an administrator through the handler,
+//! over DynamoDB Local: both operation names, both gateways, every refusal
+//! with its text and nothing changed, and the DynamoDB requests counted.
+
+use std::collections::HashMap;
+
+use guardduty_invitations::api::identity::AuthMode;
+use guardduty_invitations::domain::{AcceptRefusal, Reason};
+use serde_json::json;
+
+use crate::support::TestTable;
+use crate::support::calls::{self, Name, detector};
+use crate::support::events::{BOTH, Gateway, body_json, header};
+
+/// The membership item exists exactly when one invitation is Enabled, and
+/// names it.
+pub async fn assert_one_administrator_at_most(table: &TestTable, member: &str) {
+    let items = table.snapshot().await;
+    let mine = |item: &&guardduty_invitations::store::Item| {
+        item["inviteeAccountId"].as_s().unwrap() == member
+    };
+    let enabled: Vec<String> = items
+        .iter()
+        .filter(mine)
+        .filter(|item| {
+            item.get("relationshipStatus")
+                .and_then(|s| s.as_s().ok())
+                .map(String::as_str)
+                == Some("Enabled")
+        })
+        .map(|item| item["inviterAccountId"].as_s().unwrap().clone())
+        .collect();
+    let membership = table.item(member, "ADMINISTRATOR").await;
+    match (enabled.as_slice(), membership) {
+        ([], None) => {}
+        ([inviter], Some(item)) => {
+            assert_eq!(item["administratorAccountId"].as_s().unwrap(), inviter);
+            let invitation = table.item(member, inviter).await.unwrap();
+            assert_eq!(item["invitationId"], invitation["invitationId"]);
+            assert_eq!(item["invitedAt"], invitation["invitedAt"]);
+        }
+        (enabled, membership) => panic!("{member}: Enabled {enabled:?}, membership {membership:?}"),
+    }
+}
+
+fn requests(counts: &[(&str, usize)]) -> HashMap<String, usize> {
+    counts.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect()
+}
+
+#[tokio::test]
+async fn accept_show_and_leave_under_both_names() {
+    let table = TestTable::new().await;
+    let app = table.app(AuthMode::Iam).await;
+    for (i, (name, gateway)) in Name::BOTH.into_iter().zip(BOTH).enumerate() {
+        let (member, admin) = (format!("10000000030{i}"), "200000000301");
+        table.put(&member, admin, "Invited").await;
+        let id = format!("inv-{admin}-{member}");
+
+        let response = calls::administrator(&app, gateway, name, &member).await;
+        assert_eq!(body_json(&response), json!({}), "no administrator yet");
+        table.counter.take();
+
+        let response = calls::accept(&app, gateway, name, &member, admin, &id).await;
+        assert_eq!(
+            (response.status().as_u16(), body_json(&response)),
+            (200, json!({}))
+        );
+        assert_eq!(header(&response, "content-type"), Some("application/json"));
+        assert_eq!(
+            table.counter.take(),
+            requests(&[("GetItem", 1), ("TransactWriteItems", 1)])
+        );
+        assert_eq!(
+            table.status(&member, admin).await.as_deref(),
+            Some("Enabled")
+        );
+        assert_one_administrator_at_most(&table, &member).await;
+        let membership = table.item(&member, "ADMINISTRATOR").await.unwrap();
+        assert!(membership.contains_key("acceptedAt"));
+
+        let again = calls::accept(&app, gateway, name, &member, admin, &id).await;
+        assert_eq!(
+            (again.status().as_u16(), body_json(&again)),
+            (200, json!({})),
+            "accepting again"
+        );
+
+        table.counter.take();
+        let shown = calls::administrator(&app, gateway, name, &member).await;
+        assert_eq!(
+            body_json(&shown),
+            json!({ name.segment(): {
+                "accountId": admin,
+                "invitationId": id,
+                "relationshipStatus": "Enabled",
+                "invitedAt": "2026-01-01T00:00:00Z",
+            }})
+        );
+        assert_eq!(table.counter.take(), requests(&[("GetItem", 1)]));
+
+        let left = calls::disassociate(&app, gateway, name, &member).await;
+        assert_eq!((left.status().as_u16(), body_json(&left)), (200, json!({})));
+        assert_eq!(
+            table.counter.take(),
+            requests(&[("GetItem", 1), ("TransactWriteItems", 1)])
+        );
+        assert_eq!(
+            table.status(&member, admin).await.as_deref(),
+            Some("Removed")
+        );
+        assert_one_administrator_at_most(&table, &member).await;
+        let before = table.snapshot().await;
+        let again = calls::disassociate(&app, gateway, name, &member).await;
+        assert_eq!(
+            (again.status().as_u16(), body_json(&again)),
+            (200, json!({})),
+            "not associated"
+        );
+        assert_eq!(table.snapshot().await, before);
+        assert_eq!(table.counter.take(), requests(&[("GetItem", 1)]));
+        let shown = calls::administrator(&app, gateway, name, &member).await;
+        assert_eq!(body_json(&shown), json!({}));
+
+        // Removed: declined, then deleted, as the state machine says.
+        assert_eq!(
+            calls::unprocessed(&calls::decline(&app, gateway, &member, &[admin]).await),
+            []
+        );
+        assert_eq!(
+            calls::unprocessed(&calls::delete(&app, gateway, &member, &[admin]).await),
+            []
+        );
+        assert_eq!(table.status(&member, admin).await, None);
+    }
+}
+
+/// Every refusal: a 400 BadRequestException saying which, nothing changed.
+#[tokio::test]
+async fn every_refused_accept_says_why_and_changes_nothing() {
+    let table = TestTable::new().await;
+    let app = table.app(AuthMode::Iam).await;
+    let member = "100000000310";
+    let (current, invited, declined, removed, absent) = (
+        "200000000311",
+        "200000000312",
+        "200000000313",
+        "200000000314",
+        "200000000319",
+    );
+    for (inviter, state) in [
+        (current, "Invited"),
+        (invited, "Invited"),
+        (declined, "Declined"),
+        (removed, "Removed"),
+    ] {
+        table.put(member, inviter, state).await;
+    }
+    let id = |inviter: &str| format!("inv-{inviter}-{member}");
+    let accepted = calls::accept(
+        &app,
+        Gateway::HttpV2,
+        Name::Administrator,
+        member,
+        current,
+        &id(current),
+    )
+    .await;
+    assert_eq!(accepted.status(), 200);
+    let before = table.snapshot().await;
+
+    let refused = |refusal: AcceptRefusal| refusal.message();
+    let cases: Vec<(String, String)> = vec![
+        (
+            json!({"administratorId": absent, "invitationId": id(absent)}).to_string(),
+            refused(AcceptRefusal::NoInvitation),
+        ),
+        (
+            json!({"administratorId": invited, "invitationId": "inv-other"}).to_string(),
+            refused(AcceptRefusal::InvitationIdMismatch),
+        ),
+        (
+            json!({"administratorId": declined, "invitationId": id(declined)}).to_string(),
+            refused(AcceptRefusal::Declined),
+        ),
+        (
+            json!({"administratorId": removed, "invitationId": id(removed)}).to_string(),
+            refused(AcceptRefusal::Removed),
+        ),
+        (
+            json!({"administratorId": invited, "invitationId": id(invited)}).to_string(),
+            refused(AcceptRefusal::AssociatedWithOther(crate::support::account(
+                current,
+            ))),
+        ),
+        (
+            json!({"administratorId": member, "invitationId": "x"}).to_string(),
+            refused(AcceptRefusal::OwnAccount),
+        ),
+        (
+            json!({"administratorId": "20000000031", "invitationId": "x"}).to_string(),
+            "administratorId: account ID must be exactly 12 characters, not 11".into(),
+        ),
+        (
+            json!({"administratorId": "20000000031x", "invitationId": "x"}).to_string(),
+            "administratorId: account ID must be exactly 12 digits (0-9)".into(),
+        ),
+        (
+            json!({"administratorId": 200000000312u64, "invitationId": "x"}).to_string(),
+            "administratorId: must be an account ID string, not a number".into(),
+        ),
+        (
+            json!({"invitationId": "x"}).to_string(),
+            "administratorId: required parameter is not specified".into(),
+        ),
+        (
+            json!({"masterId": invited, "invitationId": "x"}).to_string(),
+            "administratorId: required parameter is not specified".into(),
+        ),
+        (
+            json!({"administratorId": invited}).to_string(),
+            "invitationId: required parameter is not specified".into(),
+        ),
+        (
+            json!({"administratorId": invited, "invitationId": ""}).to_string(),
+            "invitationId: must be 1 to 1024 characters, not 0".into(),
+        ),
+        (
+            json!({"administratorId": invited, "invitationId": 7}).to_string(),
+            "invitationId: must be a string, not a number".into(),
+        ),
+        ("[]".into(), "body: must be a JSON object".into()),
+    ];
+    for gateway in BOTH {
+        for (body, message) in &cases {
+            let response = calls::accept_body(
+                &app,
+                gateway,
+                Name::Administrator,
+                member,
+                &detector(member),
+                body,
+            )
+            .await;
+            assert_eq!(response.status(), 400, "{body}");
+            assert_eq!(
+                header(&response, "x-amzn-ErrorType"),
+                Some("BadRequestException")
+            );
+            assert_eq!(body_json(&response)["message"], message.as_str(), "{body}");
+            // The deprecated name reads masterId instead.
+            if body.contains("masterId") {
+                continue;
+            }
+            let master = body.replace("administratorId", "masterId");
+            let response = calls::accept_body(
+                &app,
+                gateway,
+                Name::Master,
+                member,
+                &detector(member),
+                &master,
+            )
+            .await;
+            assert_eq!(
+                body_json(&response)["message"],
+                message.replace("administratorId", "masterId").as_str(),
+                "{master}"
+            );
+        }
+    }
+    assert_eq!(table.snapshot().await, before);
+    assert_one_administrator_at_most(&table, member).await;
+    // Decline and delete still refuse the accepted invitation.
+    let left = calls::unprocessed(&calls::decline(&app, Gateway::RestV1, member, &[current]).await);
+    assert_eq!(
+        left,
+        [(
+            current.to_owned(),
+            Reason::StillAssociated(guardduty_invitations::domain::Action::Decline).message()
+        )]
+    );
+}
+
+#[tokio::test]
+async fn a_detector_that_is_not_the_callers_is_refused_with_guardduty_s_message() {
+    let table = TestTable::new().await;
+    let app = table.app(AuthMode::Iam).await;
+    let (member, other) = ("100000000320", "100000000321");
+    table.put(member, "200000000321", "Invited").await;
+    let before = table.snapshot().await;
+    let not_owned =
+        "The request is rejected because the input detectorId is not owned by the current account.";
+    let body = json!({"administratorId": "200000000321", "invitationId": format!("inv-200000000321-{member}")}).to_string();
+    for gateway in BOTH {
+        for (detector, message) in [
+            (detector(other), not_owned.to_owned()),
+            (
+                "12abc34d567e8fa901bc2d34e56789f0".to_owned(),
+                not_owned.to_owned(),
+            ),
+            (
+                "d".repeat(301),
+                "detectorId: must be 1 to 300 characters, not 301".to_owned(),
+            ),
+        ] {
+            for (method, suffix) in [
+                ("POST", "administrator"),
+                ("POST", "master"),
+                ("GET", "administrator"),
+                ("GET", "master"),
+                ("POST", "administrator/disassociate"),
+                ("POST", "master/disassociate"),
+            ] {
+                let path = format!("/detector/{detector}/{suffix}");
+                let response = calls::send(&app, gateway, method, &path, Some(member), &body).await;
+                assert_eq!(response.status(), 400, "{method} {path}");
+                assert_eq!(
+                    header(&response, "x-amzn-ErrorType"),
+                    Some("BadRequestException")
+                );
+                assert_eq!(body_json(&response)["message"], message.as_str());
+            }
+        }
+    }
+    assert_eq!(table.snapshot().await, before);
+    assert!(
+        table.counter.take().is_empty(),
+        "nothing was read or written"
+    );
+}

@@ -1,0 +1,135 @@
+//! Faults inside the membership transactions: throttling, a conflicting
+//! transaction, a lost answer of a transaction that did apply. The answer
+//! is honest and the one-administrator invariant holds.
+
+use guardduty_invitations::api::App;
+use guardduty_invitations::api::identity::AuthMode;
+use serde_json::json;
+
+use crate::membership::assert_one_administrator_at_most;
+use crate::support::TestTable;
+use crate::support::calls::{self, Name};
+use crate::support::events::{Gateway, body_json, header};
+use crate::support::faults::{Fault, LoseFirstAnswer, RedirectOperation, faulty_endpoint};
+
+const RETRY: &str = "The service was busy or timed out and nothing was changed; retry the request.";
+
+/// Accept and disassociate with `operation` answered by `fault`: a 500
+/// that says to retry, and nothing changed.
+#[tokio::test]
+async fn throttled_or_conflicting_requests_are_a_500_that_says_to_retry() {
+    let table = TestTable::new().await;
+    let cases = [
+        ("GetItem", Fault::Throttle),
+        ("TransactWriteItems", Fault::Throttle),
+        ("TransactWriteItems", Fault::Conflict),
+    ];
+    for (i, (operation, fault)) in cases.into_iter().enumerate() {
+        let (member, admin) = (format!("10000000040{i}"), "200000000401");
+        table.put(&member, admin, "Invited").await;
+        let id = format!("inv-{admin}-{member}");
+        let healthy = table.app(AuthMode::Iam).await;
+        let redirect = RedirectOperation {
+            operation,
+            endpoint: faulty_endpoint(fault),
+        };
+        let faulty = table.app_from(
+            table.store_config().await.interceptor(redirect),
+            AuthMode::Iam,
+        );
+
+        let before = table.snapshot().await;
+        let response = calls::accept(
+            &faulty,
+            Gateway::HttpV2,
+            Name::Administrator,
+            &member,
+            admin,
+            &id,
+        )
+        .await;
+        assert_eq!(response.status(), 500, "accept, {operation} {fault:?}");
+        assert_eq!(
+            header(&response, "x-amzn-ErrorType"),
+            Some("InternalServerErrorException")
+        );
+        assert_eq!(body_json(&response)["message"], RETRY);
+        assert_eq!(
+            table.snapshot().await,
+            before,
+            "accept, {operation} {fault:?}"
+        );
+
+        let accepted = calls::accept(
+            &healthy,
+            Gateway::HttpV2,
+            Name::Administrator,
+            &member,
+            admin,
+            &id,
+        )
+        .await;
+        assert_eq!(accepted.status(), 200);
+        let before = table.snapshot().await;
+        let response = calls::disassociate(&faulty, Gateway::RestV1, Name::Master, &member).await;
+        assert_eq!(
+            response.status(),
+            500,
+            "disassociate, {operation} {fault:?}"
+        );
+        assert_eq!(body_json(&response)["message"], RETRY);
+        assert_eq!(
+            table.snapshot().await,
+            before,
+            "disassociate, {operation} {fault:?}"
+        );
+        assert_one_administrator_at_most(&table, &member).await;
+    }
+}
+
+/// The transaction applied but its answer was lost; the SDK's retry finds
+/// it applied. Accept and disassociate both answer 200, truthfully.
+#[tokio::test]
+async fn a_transaction_whose_answer_was_lost_is_answered_as_applied() {
+    let table = TestTable::new().await;
+    let (member, admin) = ("100000000410", "200000000411");
+    table.put(member, admin, "Invited").await;
+    let app = lossy(&table).await;
+    let id = format!("inv-{admin}-{member}");
+    let response = calls::accept(
+        &app,
+        Gateway::RestV1,
+        Name::Administrator,
+        member,
+        admin,
+        &id,
+    )
+    .await;
+    assert_eq!(
+        (response.status().as_u16(), body_json(&response)),
+        (200, json!({}))
+    );
+    assert_eq!(
+        table.status(member, admin).await.as_deref(),
+        Some("Enabled")
+    );
+    assert_one_administrator_at_most(&table, member).await;
+
+    let app = lossy(&table).await;
+    let response = calls::disassociate(&app, Gateway::HttpV2, Name::Administrator, member).await;
+    assert_eq!(
+        (response.status().as_u16(), body_json(&response)),
+        (200, json!({}))
+    );
+    assert_eq!(
+        table.status(member, admin).await.as_deref(),
+        Some("Removed")
+    );
+    assert_one_administrator_at_most(&table, member).await;
+}
+
+/// An app whose first TransactWriteItems answer is lost.
+async fn lossy(table: &TestTable) -> App {
+    let lose = LoseFirstAnswer::of("TransactWriteItems");
+    table.app_from(table.store_config().await.interceptor(lose), AuthMode::Iam)
+}
