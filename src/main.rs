@@ -10,11 +10,16 @@ async fn main() -> Result<(), Error> {
     logging::init(std::io::stdout);
 
     let auth = AuthMode::from_env()?;
-    if auth != AuthMode::Iam {
+    if let AuthMode::LocalAccessKey { scope_check, .. } = auth {
         tracing::warn!(
             "LOCAL_AUTH=access-key: requests without an IAM context act as the account in their \
              unverified SigV4 access key; never use this outside a local run"
         );
+        if scope_check {
+            tracing::info!(
+                "LOCAL_SCOPE_CHECK=execute-api: signatures for other services are refused"
+            );
+        }
     }
     let sdk_config = sdk::load().await;
     let store = store::Store::new(

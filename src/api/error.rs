@@ -64,6 +64,8 @@ pub enum ApiError {
     /// A `detectorId` that is not the caller's.
     DetectorNotOwned,
     Unauthenticated,
+    /// Local scope check: signed for another service than `execute-api`.
+    WrongScope,
     NotFound,
     /// A known path with another method; holds the allowed methods.
     MethodNotAllowed(String),
@@ -115,6 +117,13 @@ impl ApiError {
                     "The request has no caller identity: sign it with AWS Signature Version 4 \
                           through an API that uses AWS_IAM authorization."
                         .into(),
+            },
+            // API Gateway's own words, in the shape template.yaml gives them.
+            ApiError::WrongScope => WireError {
+                status: StatusCode::FORBIDDEN,
+                headers: error_type("AccessDeniedException"),
+                type_name: "AccessDeniedException",
+                message: "Credential should be scoped to correct service: 'execute-api'. ".into(),
             },
             ApiError::NotFound => WireError {
                 status: StatusCode::NOT_FOUND,

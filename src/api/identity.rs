@@ -15,8 +15,24 @@ pub enum AuthMode {
     /// no authorizer, so the SigV4 access key ID stands for the account (the
     /// LocalStack convention), else the fallback account. Signatures are not
     /// verified, which is why this is never on unless asked for.
-    LocalAccessKey { fallback: Option<AccountId> },
+    LocalAccessKey {
+        fallback: Option<AccountId>,
+        /// `LOCAL_SCOPE_CHECK=execute-api`: refuse, as API Gateway's IAM
+        /// authorization does, a signature not scoped to `execute-api`.
+        scope_check: bool,
+    },
 }
+
+/// Why a request has no caller.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NoCaller {
+    Unauthenticated,
+    /// Signed for another service than `execute-api` (local scope check).
+    WrongScope,
+}
+
+/// The only service API Gateway's IAM authorization accepts signatures for.
+pub const EXECUTE_API: &str = "execute-api";
 
 impl AuthMode {
     /// Reads `LOCAL_AUTH` and `LOCAL_ACCOUNT_ID`. Anything but an exact
@@ -24,7 +40,21 @@ impl AuthMode {
     pub fn from_env_vars(
         local_auth: Option<&str>,
         local_account: Option<&str>,
+        scope_check: Option<&str>,
     ) -> Result<Self, String> {
+        let scope_check = match (scope_check, local_auth) {
+            (None | Some(""), _) => false,
+            (Some(EXECUTE_API), Some("access-key")) => true,
+            (Some(EXECUTE_API), _) => {
+                return Err("LOCAL_SCOPE_CHECK needs LOCAL_AUTH=access-key".into());
+            }
+            (Some(other), _) => {
+                return Err(format!(
+                    "LOCAL_SCOPE_CHECK={other:?} is not supported; the only check is \
+                     LOCAL_SCOPE_CHECK={EXECUTE_API}"
+                ));
+            }
+        };
         match local_auth {
             None | Some("") => Ok(AuthMode::Iam),
             Some("access-key") => {
@@ -36,7 +66,10 @@ impl AuthMode {
                         })
                     })
                     .transpose()?;
-                Ok(AuthMode::LocalAccessKey { fallback })
+                Ok(AuthMode::LocalAccessKey {
+                    fallback,
+                    scope_check,
+                })
             }
             Some(other) => Err(format!(
                 "LOCAL_AUTH={other:?} is not supported; the only local mode is LOCAL_AUTH=access-key"
@@ -48,20 +81,31 @@ impl AuthMode {
         Self::from_env_vars(
             std::env::var("LOCAL_AUTH").ok().as_deref(),
             std::env::var("LOCAL_ACCOUNT_ID").ok().as_deref(),
+            std::env::var("LOCAL_SCOPE_CHECK").ok().as_deref(),
         )
     }
 
-    /// The calling account, or `None` when the request carries no identity.
-    pub fn caller(&self, request: &Request) -> Option<AccountId> {
+    /// The calling account, or why there is none.
+    pub fn caller(&self, request: &Request) -> Result<AccountId, NoCaller> {
         if let Some(account) = iam_account(request) {
             // An IAM context always wins, and a malformed one is no identity.
-            return AccountId::parse(account).ok();
+            return AccountId::parse(account).map_err(|_| NoCaller::Unauthenticated);
         }
         match self {
-            AuthMode::Iam => None,
-            AuthMode::LocalAccessKey { fallback } => {
-                sigv4_access_key(request).or_else(|| fallback.clone())
-            }
+            AuthMode::Iam => Err(NoCaller::Unauthenticated),
+            AuthMode::LocalAccessKey {
+                scope_check: true, ..
+            } => match credential(request) {
+                Some((access_key, service)) if service == EXECUTE_API => {
+                    AccountId::parse(access_key).map_err(|_| NoCaller::Unauthenticated)
+                }
+                Some(_) => Err(NoCaller::WrongScope),
+                None => Err(NoCaller::Unauthenticated),
+            },
+            AuthMode::LocalAccessKey { fallback, .. } => credential(request)
+                .and_then(|(access_key, _)| AccountId::parse(access_key).ok())
+                .or_else(|| fallback.clone())
+                .ok_or(NoCaller::Unauthenticated),
         }
     }
 }
@@ -79,13 +123,16 @@ fn iam_account(request: &Request) -> Option<&str> {
     .filter(|account| !account.is_empty())
 }
 
-/// The access key ID of a SigV4 `Authorization` header, when it is an account ID:
+/// The access key ID and the scope's service of a SigV4 `Authorization` header:
 /// `AWS4-HMAC-SHA256 Credential=111122223333/20260101/us-east-1/guardduty/aws4_request, ...`
-fn sigv4_access_key(request: &Request) -> Option<AccountId> {
+fn credential(request: &Request) -> Option<(&str, &str)> {
     let header = request.headers().get("authorization")?.to_str().ok()?;
     let credential = header.split_once("Credential=")?.1;
-    let access_key = credential.split('/').next()?;
-    AccountId::parse(access_key).ok()
+    let credential = credential.split([',', ' ']).next()?;
+    let mut parts = credential.split('/');
+    let access_key = parts.next()?;
+    let service = parts.nth(2).unwrap_or_default();
+    Some((access_key, service))
 }
 
 #[cfg(test)]
@@ -95,22 +142,42 @@ mod tests {
     #[test]
     fn local_auth_is_off_unless_exactly_access_key() {
         assert_eq!(
-            AuthMode::from_env_vars(None, Some("111122223333")),
+            AuthMode::from_env_vars(None, Some("111122223333"), None),
             Ok(AuthMode::Iam)
         );
-        assert_eq!(AuthMode::from_env_vars(Some(""), None), Ok(AuthMode::Iam));
-        assert!(AuthMode::from_env_vars(Some("true"), None).is_err());
-        assert!(AuthMode::from_env_vars(Some("ACCESS-KEY"), None).is_err());
         assert_eq!(
-            AuthMode::from_env_vars(Some("access-key"), None),
-            Ok(AuthMode::LocalAccessKey { fallback: None })
+            AuthMode::from_env_vars(Some(""), None, None),
+            Ok(AuthMode::Iam)
         );
+        assert!(AuthMode::from_env_vars(Some("true"), None, None).is_err());
+        assert!(AuthMode::from_env_vars(Some("ACCESS-KEY"), None, None).is_err());
         assert_eq!(
-            AuthMode::from_env_vars(Some("access-key"), Some("111122223333")),
+            AuthMode::from_env_vars(Some("access-key"), None, None),
             Ok(AuthMode::LocalAccessKey {
-                fallback: Some(AccountId::parse("111122223333").unwrap())
+                fallback: None,
+                scope_check: false
             })
         );
-        assert!(AuthMode::from_env_vars(Some("access-key"), Some("1111")).is_err());
+        assert_eq!(
+            AuthMode::from_env_vars(Some("access-key"), Some("111122223333"), None),
+            Ok(AuthMode::LocalAccessKey {
+                fallback: Some(AccountId::parse("111122223333").unwrap()),
+                scope_check: false
+            })
+        );
+        assert!(AuthMode::from_env_vars(Some("access-key"), Some("1111"), None).is_err());
+    }
+
+    #[test]
+    fn the_scope_check_is_only_execute_api_and_only_in_local_mode() {
+        assert_eq!(
+            AuthMode::from_env_vars(Some("access-key"), None, Some("execute-api")),
+            Ok(AuthMode::LocalAccessKey {
+                fallback: None,
+                scope_check: true
+            })
+        );
+        assert!(AuthMode::from_env_vars(None, None, Some("execute-api")).is_err());
+        assert!(AuthMode::from_env_vars(Some("access-key"), None, Some("guardduty")).is_err());
     }
 }

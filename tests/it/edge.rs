@@ -120,6 +120,7 @@ async fn the_caller_comes_only_from_the_iam_context() {
     // in local mode too.
     let local_app = table
         .app(AuthMode::LocalAccessKey {
+            scope_check: false,
             fallback: Some(crate::support::account(other)),
         })
         .await;
@@ -150,6 +151,7 @@ async fn local_mode_uses_the_sigv4_access_key_then_the_fallback() {
         )
     };
     let local = |fallback: Option<&str>| AuthMode::LocalAccessKey {
+        scope_check: false,
         fallback: fallback.map(crate::support::account),
     };
     let request = |authorization: Option<String>, inviter: &str| {
@@ -276,4 +278,55 @@ async fn every_sample_event_answers_as_its_name_says() {
             body_json(&response)
         );
     }
+}
+
+/// LOCAL_SCOPE_CHECK=execute-api: API Gateway's answer to a signature
+/// scoped to another service, so client setups can be proved locally.
+#[tokio::test]
+async fn the_local_scope_check_refuses_signatures_not_for_execute_api() {
+    let table = TestTable::new().await;
+    let caller = "100000000018";
+    table.put(caller, "200000000001", "Invited").await;
+    let app = table
+        .app(AuthMode::LocalAccessKey {
+            fallback: Some(crate::support::account(caller)),
+            scope_check: true,
+        })
+        .await;
+    let signed = |service: &str| {
+        format!(
+            "AWS4-HMAC-SHA256 Credential={caller}/20261122/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=00"
+        )
+    };
+    let before = table.snapshot().await;
+    for authorization in [
+        Some(signed("guardduty")),
+        Some(signed("execute-apix")),
+        None,
+    ] {
+        let mut event = events::http_v2("POST", DECLINE, None, &ids_body(&["200000000001"]));
+        if let Some(value) = &authorization {
+            event["headers"]["authorization"] = json!(value);
+        }
+        let response = app.handle(events::request(&event)).await;
+        assert_eq!(response.status(), 403, "{authorization:?}");
+        assert_eq!(
+            header(&response, "x-amzn-ErrorType"),
+            Some("AccessDeniedException")
+        );
+        let expected = if authorization.is_some() {
+            "Credential should be scoped to correct service: 'execute-api'. "
+        } else {
+            "The request has no caller identity: sign it with AWS Signature Version 4 through an API that uses AWS_IAM authorization."
+        };
+        assert_eq!(body_json(&response)["message"], expected);
+    }
+    assert_eq!(table.snapshot().await, before);
+    let mut event = events::http_v2("POST", DECLINE, None, &ids_body(&["200000000001"]));
+    event["headers"]["authorization"] = json!(signed("execute-api"));
+    assert_eq!(unprocessed(&app.handle(events::request(&event)).await), []);
+    assert_eq!(
+        table.status(caller, "200000000001").await.as_deref(),
+        Some("Declined")
+    );
 }

@@ -205,7 +205,13 @@ async fn nothing_but_the_iam_context_chooses_the_invitee() {
     let (caller, victim) = ("800000000002", "800000000003");
     table.put(victim, "900000000001", "Declined").await;
     let body = json!({"accountIds": ["900000000001"], "inviteeAccountId": victim, "callerAccountId": victim}).to_string();
-    for auth in [AuthMode::Iam, AuthMode::LocalAccessKey { fallback: None }] {
+    for auth in [
+        AuthMode::Iam,
+        AuthMode::LocalAccessKey {
+            fallback: None,
+            scope_check: false,
+        },
+    ] {
         let app = table.app(auth).await;
         for gateway in events::BOTH {
             let mut event =

@@ -20,6 +20,11 @@ pub struct Watch {
 
 impl Watch {
     pub fn start(table: &str) -> Self {
+        Self::start_with(table, &[])
+    }
+
+    /// With `extra` environment variables for the function (and watch).
+    pub fn start_with(table: &str, extra: &[(&str, &str)]) -> Self {
         let port = process::free_port();
         let args: Vec<String> = [
             // As users run it: Cargo.toml's watch settings pick the function.
@@ -34,7 +39,7 @@ impl Watch {
         .map(String::from)
         .into();
         let path = crate::support::path_with_tools();
-        let env = [
+        let mut env = vec![
             ("PATH", path.as_str()),
             (
                 "AWS_ENDPOINT_URL_DYNAMODB",
@@ -47,6 +52,7 @@ impl Watch {
             ("AWS_SECRET_ACCESS_KEY", "test"),
             ("RUST_LOG", "info"),
         ];
+        env.extend_from_slice(extra);
         let mut process = Process::spawn(
             "cargo-lambda-watch",
             "cargo",
