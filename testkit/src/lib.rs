@@ -3,6 +3,7 @@
 //! app over them, seeding, and processes that never outlive their user.
 
 pub mod process;
+pub mod seed;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,45 @@
+//! Sampling: a figure and its floor interleaved sample by sample, so that
+//! both meet DynamoDB Local in the same state, and the statistics taken.
+
+use std::time::{Duration, Instant};
+
+/// `samples` latencies of `ours`, each sample followed by one of `floor`:
+/// (ours, floor).
+pub async fn interleaved(
+    samples: usize,
+    mut ours: impl AsyncFnMut(),
+    mut floor: impl AsyncFnMut(),
+) -> (Vec<Duration>, Vec<Duration>) {
+    let (mut ours_latencies, mut floor_latencies) = (Vec::new(), Vec::new());
+    for _ in 0..samples {
+        ours_latencies.push(timed(&mut ours).await);
+        floor_latencies.push(timed(&mut floor).await);
+    }
+    (ours_latencies, floor_latencies)
+}
+
+async fn timed(run: &mut impl AsyncFnMut()) -> Duration {
+    let started = Instant::now();
+    run().await;
+    started.elapsed()
+}
+
+pub fn median(values: &mut [Duration]) -> Duration {
+    percentile(values, 50)
+}
+
+pub fn percentile(values: &mut [Duration], p: usize) -> Duration {
+    values.sort();
+    values[(values.len() * p / 100).min(values.len() - 1)]
+}
+
+/// The peak resident set of process `pid` so far, in MB.
+pub fn peak_rss_mb(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(f64::NAN);
+    kb / 1024.0
+}
