@@ -28,8 +28,9 @@ standard AWS settings, e.g. AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:8000.";
 const SEED: [(&str, &[Action]); 5] = [
     ("210000000001", &[]),
     ("210000000002", &[Action::Decline]),
-    ("210000000003", &[Action::Accept]),
+    // One administrator at a time: 4's membership ends before 3's begins.
     ("210000000004", &[Action::Accept, Action::Disassociate]),
+    ("210000000003", &[Action::Accept]),
     ("210000000005", &[]),
 ];
 
