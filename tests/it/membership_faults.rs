@@ -10,7 +10,7 @@ use crate::membership::assert_one_administrator_at_most;
 use crate::support::TestTable;
 use crate::support::calls::{self, Name};
 use crate::support::events::{Gateway, body_json, header};
-use crate::support::faults::{Fault, LoseFirstAnswer, RedirectOperation, faulty_endpoint};
+use crate::support::faults::{Fault, LoseFirstAnswer, Redirect, faulty_endpoint};
 
 const RETRY: &str = "The service was busy or timed out and nothing was changed; retry the request.";
 
@@ -29,10 +29,7 @@ async fn throttled_or_conflicting_requests_are_a_500_that_says_to_retry() {
         table.put(&member, admin, "Invited").await;
         let id = format!("inv-{admin}-{member}");
         let healthy = table.app(AuthMode::Iam).await;
-        let redirect = RedirectOperation {
-            operation,
-            endpoint: faulty_endpoint(fault),
-        };
+        let redirect = Redirect::operation(operation, faulty_endpoint(fault));
         let faulty = table.app_from(
             table.store_config().await.interceptor(redirect),
             AuthMode::Iam,
@@ -94,9 +91,9 @@ async fn a_transaction_whose_answer_was_lost_is_answered_as_applied() {
     let table = TestTable::new().await;
     let (member, admin) = ("100000000410", "200000000411");
     table.put(member, admin, "Invited").await;
-    let app = lossy(&table).await;
     let id = format!("inv-{admin}-{member}");
-    let response = calls::accept(
+    let app = lossy(&table).await;
+    let accepted = calls::accept(
         &app,
         Gateway::RestV1,
         Name::Administrator,
@@ -105,26 +102,19 @@ async fn a_transaction_whose_answer_was_lost_is_answered_as_applied() {
         &id,
     )
     .await;
-    assert_eq!(
-        (response.status().as_u16(), body_json(&response)),
-        (200, json!({}))
-    );
-    assert_eq!(
-        table.status(member, admin).await.as_deref(),
-        Some("Enabled")
-    );
-    assert_one_administrator_at_most(&table, member).await;
-
+    let accepted_status = table.status(member, admin).await;
     let app = lossy(&table).await;
-    let response = calls::disassociate(&app, Gateway::HttpV2, Name::Administrator, member).await;
-    assert_eq!(
-        (response.status().as_u16(), body_json(&response)),
-        (200, json!({}))
-    );
-    assert_eq!(
-        table.status(member, admin).await.as_deref(),
-        Some("Removed")
-    );
+    let left = calls::disassociate(&app, Gateway::HttpV2, Name::Administrator, member).await;
+    for (response, status, expected) in [
+        (accepted, accepted_status, "Enabled"),
+        (left, table.status(member, admin).await, "Removed"),
+    ] {
+        assert_eq!(
+            (response.status().as_u16(), body_json(&response)),
+            (200, json!({}))
+        );
+        assert_eq!(status.as_deref(), Some(expected));
+    }
     assert_one_administrator_at_most(&table, member).await;
 }
 

@@ -176,14 +176,11 @@ async fn transient_failures_leave_just_those_accounts_unprocessed() {
     for inviter in inviters {
         table.put(caller, inviter, "Invited").await;
     }
-    let throttled = Redirect {
-        accounts: Arc::new(vec!["700000000002".into(), "700000000004".into()]),
-        endpoint: faulty_endpoint(Fault::Throttle),
-    };
-    let hanging = Redirect {
-        accounts: Arc::new(vec!["700000000005".into()]),
-        endpoint: faulty_endpoint(Fault::Hang),
-    };
+    let throttled = Redirect::accounts(
+        &["700000000002", "700000000004"],
+        faulty_endpoint(Fault::Throttle),
+    );
+    let hanging = Redirect::accounts(&["700000000005"], faulty_endpoint(Fault::Hang));
     let config = table
         .store_config()
         .await

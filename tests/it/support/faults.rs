@@ -149,38 +149,36 @@ impl Intercept for PanicFor {
     }
 }
 
-/// Sends every request of one DynamoDB operation to `endpoint`.
-#[derive(Clone, Debug)]
-pub struct RedirectOperation {
-    pub operation: &'static str,
-    pub endpoint: String,
-}
-
-impl Intercept for RedirectOperation {
-    fn name(&self) -> &'static str {
-        "RedirectOperation"
-    }
-
-    fn modify_before_transmit(
-        &self,
-        context: &mut BeforeTransmitInterceptorContextMut<'_>,
-        _: &RuntimeComponents,
-        _: &mut ConfigBag,
-    ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
-        let request = context.request_mut();
-        let target = request.headers().get("x-amz-target").unwrap_or_default();
-        if target.ends_with(&format!(".{}", self.operation)) {
-            request.set_uri(format!("{}/", self.endpoint))?;
-        }
-        Ok(())
-    }
-}
-
-/// Sends every request whose body names one of `accounts` to `endpoint`.
+/// Sends the requests that `to` picks to `endpoint`.
 #[derive(Clone, Debug)]
 pub struct Redirect {
-    pub accounts: Arc<Vec<String>>,
+    pub to: Pick,
     pub endpoint: String,
+}
+
+#[derive(Clone, Debug)]
+pub enum Pick {
+    /// Every request whose body names one of these accounts.
+    Accounts(Arc<Vec<String>>),
+    /// Every request of this DynamoDB operation.
+    Operation(&'static str),
+}
+
+impl Redirect {
+    pub fn accounts(accounts: &[&str], endpoint: String) -> Self {
+        let accounts = accounts.iter().map(|a| (*a).to_owned()).collect();
+        Self {
+            to: Pick::Accounts(Arc::new(accounts)),
+            endpoint,
+        }
+    }
+
+    pub fn operation(operation: &'static str, endpoint: String) -> Self {
+        Self {
+            to: Pick::Operation(operation),
+            endpoint,
+        }
+    }
 }
 
 impl Intercept for Redirect {
@@ -195,12 +193,19 @@ impl Intercept for Redirect {
         _: &mut ConfigBag,
     ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
         let request = context.request_mut();
-        let body = String::from_utf8_lossy(request.body().bytes().unwrap_or_default()).into_owned();
-        if self
-            .accounts
-            .iter()
-            .any(|account| body.contains(account.as_str()))
-        {
+        let picked = match &self.to {
+            Pick::Accounts(accounts) => {
+                let body = String::from_utf8_lossy(request.body().bytes().unwrap_or_default());
+                accounts
+                    .iter()
+                    .any(|account| body.contains(account.as_str()))
+            }
+            Pick::Operation(operation) => request
+                .headers()
+                .get("x-amz-target")
+                .is_some_and(|target| target.ends_with(&format!(".{operation}"))),
+        };
+        if picked {
             request.set_uri(format!("{}/", self.endpoint))?;
         }
         Ok(())
