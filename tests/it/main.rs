@@ -4,6 +4,7 @@
 //! input (`hostile`), and `template.yaml` (`template`).
 
 mod batch;
+mod clients;
 mod edge;
 mod hostile;
 mod hostile_query;
