@@ -1,13 +1,15 @@
 //! The floors of the handler's latencies: the same DynamoDB requests it
 //! sends, straight from aws-sdk-dynamodb, built by the store's own
-//! expression and query code so that the two cannot drift apart.
+//! expression, query and membership code so that the two cannot drift
+//! apart.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::types::TransactWriteItem;
 use guardduty_invitations::domain::{AccountId, Action};
-use guardduty_invitations::store::{Write, query};
+use guardduty_invitations::store::{Item, Write, membership, query};
 use guardduty_invitations::table;
 use testkit::TestTable;
 
@@ -77,6 +79,56 @@ impl Direct {
         assert!(output.last_evaluated_key().is_none(), "one Query");
     }
 
+    /// AcceptAdministratorInvitation's requests: the consistent `GetItem`
+    /// of the invitation, for its `invitedAt`, then the accepting
+    /// `TransactWriteItems`. The invitation is Invited under `invitation_id`.
+    pub async fn accept(&self, member: &AccountId, administrator: &AccountId, invitation_id: &str) {
+        let key = HashMap::from(table::key(member, administrator));
+        let invitation = self.get(key).await.expect("an invitation");
+        let items = membership::accept_items(
+            &self.table,
+            member,
+            administrator,
+            invitation_id,
+            &table::text(&invitation, table::INVITED_AT),
+            &table::now(),
+        );
+        self.transact(items).await;
+    }
+
+    /// GetAdministratorAccount's consistent `GetItem` of `member`'s
+    /// membership item, which is there: its administrator.
+    pub async fn administrator(&self, member: &AccountId) -> AccountId {
+        let key = HashMap::from(table::membership_key(member));
+        let item = self.get(key).await.expect("a membership item");
+        AccountId::parse(&table::text(&item, table::ADMINISTRATOR)).expect("its administrator")
+    }
+
+    /// DisassociateFromAdministratorAccount's requests: the `GetItem` of
+    /// the membership item, which names the invitation, then the ending
+    /// `TransactWriteItems`.
+    pub async fn disassociate(&self, member: &AccountId) {
+        let administrator = self.administrator(member).await;
+        let items = membership::end_items(&self.table, member, &administrator, &table::now());
+        self.transact(items).await;
+    }
+
+    async fn get(&self, key: Item) -> Option<Item> {
+        let output = membership::get(&self.client, &self.table, key).send().await;
+        output.expect("the GetItem").item
+    }
+
+    /// A transaction that must apply: the sample's setup left the table in
+    /// the state it starts from.
+    async fn transact(&self, items: [TransactWriteItem; 2]) {
+        self.client
+            .transact_write_items()
+            .set_transact_items(Some(items.into()))
+            .send()
+            .await
+            .expect("the transaction applied");
+    }
+
     /// DynamoDB Local is a JVM: its first requests run before the JIT has
     /// compiled its hot paths, and would make the first figures its
     /// warm-up. One second each of the request sizes and kinds measured.
@@ -87,6 +139,19 @@ impl Direct {
         }
         for_a_second(async || self.page(&accounts.reader).await).await;
         for_a_second(async || self.count(&accounts.reader).await).await;
+        // The accept samples' setup and request: both transactions, the
+        // reads and the invite's write.
+        let members = &accounts.members;
+        for_a_second(async || {
+            let invitation_id = members.invited_again().await;
+            let (member, administrator) = (&members.accepting, &members.administrator);
+            self.accept(member, administrator, &invitation_id).await;
+        })
+        .await;
+        for_a_second(async || {
+            self.administrator(&members.associated).await;
+        })
+        .await;
     }
 }
 

@@ -1,6 +1,7 @@
 //! The handler's figures, measured in this process (lambda_http's decoding
 //! of the event, routing, caller, input, the requests, the response and its
-//! log line) beside the same DynamoDB requests sent directly.
+//! log line) beside the same DynamoDB requests sent directly: declines and
+//! reads here, the administrator's operations in `membership`.
 
 use guardduty_invitations::api::App;
 
@@ -8,10 +9,10 @@ use crate::baseline::{Direct, PAGE};
 use crate::measure::interleaved;
 use crate::proxy::Proxy;
 use crate::rows::{self, Row};
-use crate::{Accounts, Plan, READER_INVITATIONS, events};
+use crate::{Accounts, Plan, READER_INVITATIONS, events, membership};
 
 /// The handler's p50 may be this much of its floor's.
-const LIMIT: f64 = 1.15;
+pub const LIMIT: f64 = 1.15;
 
 pub async fn rows(
     plan: &Plan,
@@ -44,6 +45,7 @@ pub async fn rows(
         ));
     }
     rows.extend(reads(plan, app, proxy, direct, &accounts.reader).await);
+    rows.extend(membership::rows(plan, app, proxy, direct, &accounts.members).await);
     rows
 }
 
@@ -92,16 +94,14 @@ async fn reads(
         rows::requests(
             format!("DynamoDB requests for {page}"),
             &counted(proxy, app, &list).await,
-            "Query",
-            1,
+            &[("Query", 1)],
             "1 (one Query per page)",
             "exactly 1 Query, 0 other",
         ),
         rows::requests(
             format!("DynamoDB requests for {over}"),
             &counted(proxy, app, &count).await,
-            "Query",
-            1,
+            &[("Query", 1)],
             "1 (one Query per 1 MB of items)",
             "exactly 1 Query, 0 other",
         ),
@@ -109,7 +109,7 @@ async fn reads(
 }
 
 /// The requests the proxy saw for one call of `event`.
-async fn counted(
+pub async fn counted(
     proxy: &Proxy,
     app: &App,
     event: &str,
@@ -121,7 +121,7 @@ async fn counted(
 
 /// One request through the handler, from the event's JSON as lambda_http
 /// receives it to the response.
-async fn handle(app: &App, event: &str) {
+pub async fn handle(app: &App, event: &str) {
     let request = lambda_http::request::from_str(event).expect("a valid event");
     let response = app.handle(request).await;
     assert_eq!(response.status(), 200, "{:?}", response.body());

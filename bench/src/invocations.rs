@@ -49,8 +49,7 @@ pub async fn rows(
     rows.push(rows::requests(
         "DynamoDB requests for 50 IDs, 45 distinct".into(),
         &proxy.take_counts(),
-        "UpdateItem",
-        45,
+        &[("UpdateItem", 45)],
         "45 (one per distinct account)",
         "exactly 45 writes, 0 reads",
     ));

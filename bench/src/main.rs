@@ -11,8 +11,8 @@
 //! Here: the plan and the order of the run. Elsewhere: the builds
 //! (`artifacts`), the functions as processes (`function`), the requests
 //! sent directly (`baseline`), sampling (`measure`), the figures
-//! (`starts`, `handler`, `invocations`), rows and the report (`rows`,
-//! `report`).
+//! (`starts`, `handler` and `membership`, `invocations`), rows and the
+//! report (`rows`, `report`).
 
 mod artifacts;
 mod baseline;
@@ -21,6 +21,7 @@ mod function;
 mod handler;
 mod invocations;
 mod measure;
+mod membership;
 mod proxy;
 mod report;
 mod rows;
@@ -74,6 +75,8 @@ pub struct Accounts {
     /// The caller's inviters, in order.
     pub inviters: Vec<AccountId>,
     pub reader: AccountId,
+    /// The members of an administrator, one per membership figure.
+    pub members: membership::Members,
 }
 
 // One thread, like the function: the stub, the proxy and the direct
@@ -96,6 +99,7 @@ async fn main() {
         caller: testkit::account(CALLER),
         inviters: testkit::seed::accounts(300_000_000_000, 50),
         reader: testkit::account(READER),
+        members: membership::Members::seed(&table).await,
     };
     table
         .put_all(&accounts.caller, &accounts.inviters, "Declined")

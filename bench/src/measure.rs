@@ -1,5 +1,6 @@
 //! Sampling: a figure and its floor interleaved sample by sample, so that
-//! both meet DynamoDB Local in the same state, and the statistics taken.
+//! both meet DynamoDB Local (and the table) in the same state, and the
+//! statistics taken.
 
 use std::time::{Duration, Instant};
 
@@ -10,17 +11,37 @@ pub async fn interleaved(
     mut ours: impl AsyncFnMut(),
     mut floor: impl AsyncFnMut(),
 ) -> (Vec<Duration>, Vec<Duration>) {
+    interleaved_from(
+        samples,
+        async || {},
+        async |()| ours().await,
+        async |()| floor().await,
+    )
+    .await
+}
+
+/// The same for requests that change the table: before every sample of
+/// either, `setup`, not timed, brings the table back to the state both
+/// start from and makes what the sample needs.
+pub async fn interleaved_from<S>(
+    samples: usize,
+    mut setup: impl AsyncFnMut() -> S,
+    mut ours: impl AsyncFnMut(S),
+    mut floor: impl AsyncFnMut(S),
+) -> (Vec<Duration>, Vec<Duration>) {
     let (mut ours_latencies, mut floor_latencies) = (Vec::new(), Vec::new());
     for _ in 0..samples {
-        ours_latencies.push(timed(&mut ours).await);
-        floor_latencies.push(timed(&mut floor).await);
+        let state = setup().await;
+        ours_latencies.push(timed(ours(state)).await);
+        let state = setup().await;
+        floor_latencies.push(timed(floor(state)).await);
     }
     (ours_latencies, floor_latencies)
 }
 
-async fn timed(run: &mut impl AsyncFnMut()) -> Duration {
+async fn timed(run: impl Future<Output = ()>) -> Duration {
     let started = Instant::now();
-    run().await;
+    run.await;
     started.elapsed()
 }
 

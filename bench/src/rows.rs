@@ -62,29 +62,32 @@ pub fn ratio(
     }
 }
 
-/// What the proxy counted for one call: met when it is `expected`
-/// requests of `operation` and no other.
+/// What the proxy counted for one call: met when it is `expected`, so many
+/// requests of each operation, and no other.
 pub fn requests(
     figure: String,
     counts: &HashMap<String, usize>,
-    operation: &str,
-    expected: usize,
+    expected: &[(&str, usize)],
     floor: &str,
     target: &str,
 ) -> Row {
-    let made = counts.get(operation).copied().unwrap_or(0);
+    let made = |operation: &str| counts.get(operation).copied().unwrap_or(0);
     let others: usize = counts
         .iter()
-        .filter(|(op, _)| *op != operation)
+        .filter(|(op, _)| expected.iter().all(|(operation, _)| op != operation))
         .map(|(_, n)| n)
         .sum();
+    let ours: Vec<String> = expected
+        .iter()
+        .map(|(operation, _)| format!("{} {operation}", made(operation)))
+        .collect();
     Row {
         figure,
-        ours: format!("{made} {operation}, {others} other"),
+        ours: format!("{}, {others} other", ours.join(", ")),
         floor: floor.into(),
         ratio: None,
         target: target.into(),
-        met: made == expected && others == 0,
+        met: others == 0 && expected.iter().all(|(op, n)| made(op) == *n),
     }
 }
 

@@ -3,11 +3,15 @@
 //! transaction, the item's put conditioned on its absence; ending the
 //! membership deletes the item and moves the invitation Enabled -> Removed
 //! in one transaction. The cancellation reasons (`ALL_OLD`) say why a
-//! transaction was refused, without another read.
+//! transaction was refused, without another read. The requests themselves
+//! are built by public functions ([`get`], [`accept_items`],
+//! [`end_items`]), which the benchmark's floors send too.
 
 use std::collections::HashMap;
 
+use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
+use aws_sdk_dynamodb::operation::get_item::builders::GetItemFluentBuilder;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
     AttributeValue, CancellationReason, Delete, Put, ReturnValuesOnConditionCheckFailure,
@@ -56,7 +60,7 @@ impl Store {
         invitation_id: &str,
     ) -> Result<Result<(), AcceptRefusal>, StoreError> {
         let key = HashMap::from(table::key(member, administrator));
-        let Some(invitation) = self.get(key.clone()).await? else {
+        let Some(invitation) = self.get(key).await? else {
             return Ok(Err(AcceptRefusal::NoInvitation));
         };
         match refusal(&invitation, invitation_id) {
@@ -65,30 +69,15 @@ impl Store {
             None => {}
             Some(refused) => return Ok(Err(refused)),
         }
-        let invited_at = AttributeValue::S(table::text(&invitation, table::INVITED_AT));
-        let now = AttributeValue::S(table::now());
-        let update = Write::of(Action::Accept.transition(), &table::now())
-            .also_if(table::INVITATION_ID, s(invitation_id))
-            .also_if(table::INVITED_AT, invited_at.clone());
-        let mut membership_item = HashMap::from(table::membership_key(member));
-        membership_item.extend([
-            (table::ADMINISTRATOR.to_owned(), s(administrator.as_str())),
-            (table::INVITATION_ID.to_owned(), s(invitation_id)),
-            (table::INVITED_AT.to_owned(), invited_at),
-            (table::ACCEPTED_AT.to_owned(), now),
-        ]);
-        let put = Put::builder()
-            .table_name(&self.table)
-            .set_item(Some(membership_item))
-            .condition_expression("attribute_not_exists(#inviter)")
-            .expression_attribute_names("#inviter", table::INVITER)
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-            .build()
-            .expect("table and item are set");
-        let items = [
-            transact_update(update, &self.table, key),
-            TransactWriteItem::builder().put(put).build(),
-        ];
+        let invited_at = table::text(&invitation, table::INVITED_AT);
+        let items = accept_items(
+            &self.table,
+            member,
+            administrator,
+            invitation_id,
+            &invited_at,
+            &table::now(),
+        );
         let Some([invitation, membership_reason]) = self.transact(items).await? else {
             return Ok(Ok(()));
         };
@@ -133,24 +122,7 @@ impl Store {
         member: &AccountId,
         administrator: &AccountId,
     ) -> Result<Ended, StoreError> {
-        let delete = Delete::builder()
-            .table_name(&self.table)
-            .set_key(Some(HashMap::from(table::membership_key(member))))
-            .condition_expression("#administrator = :administrator")
-            .expression_attribute_names("#administrator", table::ADMINISTRATOR)
-            .expression_attribute_values(":administrator", s(administrator.as_str()))
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-            .build()
-            .expect("table and key are set");
-        let update = Write::of(Action::Disassociate.transition(), &table::now());
-        let items = [
-            TransactWriteItem::builder().delete(delete).build(),
-            transact_update(
-                update,
-                &self.table,
-                HashMap::from(table::key(member, administrator)),
-            ),
-        ];
+        let items = end_items(&self.table, member, administrator, &table::now());
         match self.transact(items).await? {
             None => Ok(Ended::Ended),
             // No membership item, or another administrator's.
@@ -216,17 +188,84 @@ impl Store {
 
     /// One consistent `GetItem`.
     pub(super) async fn get(&self, key: Item) -> Result<Option<Item>, StoreError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key))
-            .consistent_read(true)
+        let output = get(&self.client, &self.table, key)
             .send()
             .await
             .map_err(classify)?;
         Ok(output.item)
     }
+}
+
+/// The consistent `GetItem` of one item: an invitation or a membership item.
+pub fn get(client: &Client, table: &str, key: Item) -> GetItemFluentBuilder {
+    client
+        .get_item()
+        .table_name(table)
+        .set_key(Some(key))
+        .consistent_read(true)
+}
+
+/// The transaction of `member` accepting `administrator`'s invitation
+/// `invitation_id`, sent at `invited_at`: the invitation Invited -> Enabled,
+/// conditioned on that ID and `invitedAt`, and the membership item put,
+/// conditioned on its absence. `now` stamps `updatedAt` and `acceptedAt`.
+pub fn accept_items(
+    table: &str,
+    member: &AccountId,
+    administrator: &AccountId,
+    invitation_id: &str,
+    invited_at: &str,
+    now: &str,
+) -> [TransactWriteItem; 2] {
+    let update = Write::of(Action::Accept.transition(), now)
+        .also_if(table::INVITATION_ID, s(invitation_id))
+        .also_if(table::INVITED_AT, s(invited_at));
+    let mut membership_item = HashMap::from(table::membership_key(member));
+    membership_item.extend([
+        (table::ADMINISTRATOR.to_owned(), s(administrator.as_str())),
+        (table::INVITATION_ID.to_owned(), s(invitation_id)),
+        (table::INVITED_AT.to_owned(), s(invited_at)),
+        (table::ACCEPTED_AT.to_owned(), s(now)),
+    ]);
+    let put = Put::builder()
+        .table_name(table)
+        .set_item(Some(membership_item))
+        .condition_expression("attribute_not_exists(#inviter)")
+        .expression_attribute_names("#inviter", table::INVITER)
+        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+        .build()
+        .expect("table and item are set");
+    let key = HashMap::from(table::key(member, administrator));
+    [
+        transact_update(update, table, key),
+        TransactWriteItem::builder().put(put).build(),
+    ]
+}
+
+/// The transaction ending `member`'s membership of `administrator`: the
+/// membership item deleted, conditioned on naming `administrator`, and the
+/// invitation Enabled -> Removed, its `updatedAt` stamped with `now`.
+pub fn end_items(
+    table: &str,
+    member: &AccountId,
+    administrator: &AccountId,
+    now: &str,
+) -> [TransactWriteItem; 2] {
+    let delete = Delete::builder()
+        .table_name(table)
+        .set_key(Some(HashMap::from(table::membership_key(member))))
+        .condition_expression("#administrator = :administrator")
+        .expression_attribute_names("#administrator", table::ADMINISTRATOR)
+        .expression_attribute_values(":administrator", s(administrator.as_str()))
+        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+        .build()
+        .expect("table and key are set");
+    let update = Write::of(Action::Disassociate.transition(), now);
+    let key = HashMap::from(table::key(member, administrator));
+    [
+        TransactWriteItem::builder().delete(delete).build(),
+        transact_update(update, table, key),
+    ]
 }
 
 fn condition_failed(reason: &CancellationReason) -> bool {
