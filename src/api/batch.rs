@@ -8,6 +8,7 @@ use serde::Serialize;
 use tokio::task::JoinSet;
 
 use super::error::ApiError;
+use super::response::Json;
 use super::routes::Reply;
 use super::{Call, input};
 use crate::domain::{AccountId, Action, Outcome, Reason};
@@ -19,6 +20,12 @@ pub async fn decline(call: Call<'_>) -> Reply {
 
 pub async fn delete(call: Call<'_>) -> Reply {
     run(call, Action::Delete).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Answer {
+    unprocessed_accounts: Vec<UnprocessedAccount>,
 }
 
 #[derive(Serialize)]
@@ -45,7 +52,9 @@ async fn run(call: Call<'_>, action: Action) -> Reply {
     let span = tracing::Span::current();
     span.record("processed", accounts.len() - unprocessed.len());
     span.record("unprocessed", unprocessed.len());
-    Ok(serde_json::json!({ "unprocessedAccounts": unprocessed }))
+    Ok(Json::of(&Answer {
+        unprocessed_accounts: unprocessed,
+    }))
 }
 
 /// One write per account, all in flight at once; outcomes in `accounts`

@@ -87,76 +87,74 @@ pub struct WireError {
 
 impl ApiError {
     pub fn to_wire(&self) -> WireError {
-        match self {
-            ApiError::Input(e) => WireError {
-                status: StatusCode::BAD_REQUEST,
-                headers: error_type("BadRequestException"),
-                type_name: "InvalidInputException",
-                message: e.message(),
-            },
-            ApiError::Refused(refusal) => WireError {
-                status: StatusCode::BAD_REQUEST,
-                headers: error_type("BadRequestException"),
-                type_name: "InvalidInputException",
-                message: refusal.message(),
-            },
-            ApiError::DetectorNotOwned => WireError {
-                status: StatusCode::BAD_REQUEST,
-                headers: error_type("BadRequestException"),
-                type_name: "InvalidInputException",
-                // GuardDuty's own words.
-                message: "The request is rejected because the input detectorId is not owned by \
-                          the current account."
+        // No x-amzn-ErrorType for 404 and 405: they are not modeled errors.
+        const BAD_REQUEST: (StatusCode, &str) = (StatusCode::BAD_REQUEST, "BadRequestException");
+        const DENIED: (StatusCode, &str) = (StatusCode::FORBIDDEN, "AccessDeniedException");
+        const INTERNAL: (StatusCode, &str) = (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalServerErrorException",
+        );
+        // (status and x-amzn-ErrorType, `__type`/`type`, message)
+        let ((status, error_type), type_name, message) = match self {
+            ApiError::Input(e) => (BAD_REQUEST, "InvalidInputException", e.message()),
+            ApiError::Refused(refusal) => (BAD_REQUEST, "InvalidInputException", refusal.message()),
+            // GuardDuty's own words.
+            ApiError::DetectorNotOwned => (
+                BAD_REQUEST,
+                "InvalidInputException",
+                "The request is rejected because the input detectorId is not owned by the \
+                 current account."
                     .into(),
-            },
-            ApiError::Unauthenticated => WireError {
-                status: StatusCode::FORBIDDEN,
-                headers: error_type("AccessDeniedException"),
-                type_name: "AccessDeniedException",
-                message:
-                    "The request has no caller identity: sign it with AWS Signature Version 4 \
-                          through an API that uses AWS_IAM authorization."
-                        .into(),
-            },
+            ),
+            ApiError::Unauthenticated => (
+                DENIED,
+                "AccessDeniedException",
+                "The request has no caller identity: sign it with AWS Signature Version 4 \
+                 through an API that uses AWS_IAM authorization."
+                    .into(),
+            ),
             // API Gateway's own words, in the shape template.yaml gives them.
-            ApiError::WrongScope => WireError {
-                status: StatusCode::FORBIDDEN,
-                headers: error_type("AccessDeniedException"),
-                type_name: "AccessDeniedException",
-                message: "Credential should be scoped to correct service: 'execute-api'. ".into(),
-            },
-            ApiError::NotFound => WireError {
-                status: StatusCode::NOT_FOUND,
-                headers: Vec::new(),
-                type_name: "NotFound",
-                message: format!("No such resource: the API serves {}.", routes::listing()),
-            },
-            ApiError::MethodNotAllowed(allow) => WireError {
-                status: StatusCode::METHOD_NOT_ALLOWED,
-                headers: vec![("allow", allow.clone())],
-                type_name: "MethodNotAllowed",
-                message: format!("Method not allowed: this resource only accepts {allow}."),
-            },
-            ApiError::Internal => WireError {
-                status: StatusCode::INTERNAL_SERVER_ERROR,
-                headers: error_type("InternalServerErrorException"),
-                type_name: "InternalException",
-                message: "Internal server error.".into(),
-            },
-            ApiError::Retry => WireError {
-                status: StatusCode::INTERNAL_SERVER_ERROR,
-                headers: error_type("InternalServerErrorException"),
-                type_name: "InternalException",
-                message: "The service was busy or timed out and nothing was changed; retry the \
-                          request."
+            ApiError::WrongScope => (
+                DENIED,
+                "AccessDeniedException",
+                "Credential should be scoped to correct service: 'execute-api'. ".into(),
+            ),
+            ApiError::NotFound => (
+                (StatusCode::NOT_FOUND, ""),
+                "NotFound",
+                format!("No such resource: the API serves {}.", routes::listing()),
+            ),
+            ApiError::MethodNotAllowed(allow) => (
+                (StatusCode::METHOD_NOT_ALLOWED, ""),
+                "MethodNotAllowed",
+                format!("Method not allowed: this resource only accepts {allow}."),
+            ),
+            ApiError::Internal => (
+                INTERNAL,
+                "InternalException",
+                "Internal server error.".into(),
+            ),
+            ApiError::Retry => (
+                INTERNAL,
+                "InternalException",
+                "The service was busy or timed out and nothing was changed; retry the request."
                     .into(),
-            },
+            ),
+        };
+        let mut headers = Vec::new();
+        if !error_type.is_empty() {
+            headers.push(("x-amzn-errortype", error_type.to_owned()));
+        }
+        if let ApiError::MethodNotAllowed(allow) = self {
+            headers.push(("allow", allow.clone()));
+        }
+        WireError {
+            status,
+            headers,
+            type_name,
+            message,
         }
     }
-}
-
-fn error_type(name: &'static str) -> Vec<(&'static str, String)> {
-    vec![("x-amzn-errortype", name.to_owned())]
 }
 
 impl From<StoreError> for ApiError {

@@ -4,9 +4,19 @@
 use serde::Serialize;
 use serde_json::json;
 
+use super::response::Json;
 use super::routes::Reply;
 use super::{Call, query, token};
 use crate::domain::DetectorId;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Page {
+    invitations: Vec<Invitation>,
+    /// Only when more invitations remain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_token: Option<String>,
+}
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -35,16 +45,17 @@ pub async fn invitations(call: Call<'_>) -> Reply {
             invited_at: invitation.invited_at,
         })
         .collect();
-    let mut body = json!({ "invitations": invitations });
-    if let Some(after) = page.more_after {
-        body["nextToken"] = json!(token::encode(&call.caller, &after));
-    }
-    Ok(body)
+    Ok(Json::of(&Page {
+        invitations,
+        next_token: page
+            .more_after
+            .map(|after| token::encode(&call.caller, &after)),
+    }))
 }
 
 pub async fn count(call: Call<'_>) -> Reply {
     let count = call.store.count(&call.caller).await?;
-    Ok(json!({ "invitationsCount": count }))
+    Ok(Json::of(&json!({ "invitationsCount": count })))
 }
 
 pub async fn detectors(call: Call<'_>) -> Reply {
@@ -54,5 +65,7 @@ pub async fn detectors(call: Call<'_>) -> Reply {
     if query::next_token(call.request)?.is_some() {
         return Err(token::not_issued().into());
     }
-    Ok(json!({ "detectorIds": [DetectorId::of(&call.caller).as_str()] }))
+    Ok(Json::of(
+        &json!({ "detectorIds": [DetectorId::of(&call.caller).as_str()] }),
+    ))
 }

@@ -5,6 +5,7 @@
 use serde_json::json;
 
 use super::error::{ApiError, InputError};
+use super::response::Json;
 use super::routes::Reply;
 use super::{Call, input};
 use crate::domain::{AcceptRefusal, DetectorId};
@@ -32,7 +33,7 @@ pub async fn master(call: Call<'_>) -> Reply {
 pub async fn disassociate(call: Call<'_>) -> Reply {
     own_detector(&call)?;
     call.store.disassociate(&call.caller).await?;
-    Ok(json!({}))
+    Ok(Json::of(&json!({})))
 }
 
 async fn accept(call: Call<'_>, administrator_param: &str) -> Reply {
@@ -46,22 +47,22 @@ async fn accept(call: Call<'_>, administrator_param: &str) -> Reply {
         .accept(&call.caller, &administrator, &invitation_id)
         .await?
         .map_err(ApiError::Refused)?;
-    Ok(json!({}))
+    Ok(Json::of(&json!({})))
 }
 
 async fn show(call: Call<'_>, member: &str) -> Reply {
     own_detector(&call)?;
     let Some(membership) = call.store.membership(&call.caller).await? else {
-        return Ok(json!({}));
+        return Ok(Json::of(&json!({})));
     };
-    Ok(json!({
+    Ok(Json::of(&json!({
         member: {
             "accountId": membership.administrator.as_str(),
             "invitationId": membership.invitation_id,
             "relationshipStatus": "Enabled",
             "invitedAt": membership.invited_at,
         }
-    }))
+    })))
 }
 
 /// The route's `detectorId` is the caller's one detector.

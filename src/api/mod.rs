@@ -9,7 +9,7 @@ pub mod input;
 pub mod list;
 pub mod membership;
 pub mod query;
-mod response;
+pub mod response;
 pub mod routes;
 pub mod token;
 
@@ -61,7 +61,7 @@ impl App {
         );
         async {
             let response = match self.serve(&request).await {
-                Ok(body) => response::json(lambda_http::http::StatusCode::OK, &body),
+                Ok(body) => response::ok(body),
                 Err(error) => response::error(&error),
             };
             tracing::info!(

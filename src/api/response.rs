@@ -7,8 +7,27 @@ use serde::Serialize;
 
 use super::error::ApiError;
 
-pub fn json(status: StatusCode, body: &impl Serialize) -> Response<Body> {
-    let body = serde_json::to_string(body).expect("response bodies serialize");
+/// A success body, serialized once from the handler's own types.
+pub struct Json(String);
+
+impl Json {
+    pub fn of(body: &impl Serialize) -> Self {
+        Self(serde_json::to_string(body).expect("response bodies serialize"))
+    }
+}
+
+pub fn ok(body: Json) -> Response<Body> {
+    text(StatusCode::OK, body.0)
+}
+
+fn json(status: StatusCode, body: &impl Serialize) -> Response<Body> {
+    text(
+        status,
+        serde_json::to_string(body).expect("error bodies serialize"),
+    )
+}
+
+fn text(status: StatusCode, body: String) -> Response<Body> {
     Response::builder()
         .status(status)
         .header("content-type", "application/json")

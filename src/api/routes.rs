@@ -8,10 +8,11 @@ use lambda_http::http::Method;
 
 use super::Call;
 use super::error::ApiError;
+use super::response::Json;
 use super::{batch, list, membership};
 
 /// What a handler answers: the 200 body, or the error.
-pub type Reply = Result<serde_json::Value, ApiError>;
+pub type Reply = Result<Json, ApiError>;
 pub type Handler = for<'a> fn(Call<'a>) -> Pin<Box<dyn Future<Output = Reply> + Send + 'a>>;
 
 pub struct Route {
