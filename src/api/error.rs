@@ -71,7 +71,9 @@ pub enum ApiError {
     MethodNotAllowed(String),
     /// The store could not be used at all. The cause is logged, never sent.
     Internal,
-    /// The store was throttled or timed out, after the SDK's retries.
+    /// The store was throttled or timed out, after the SDK's retries. The
+    /// operations that answer it (reads, accept, disassociate) are safe to
+    /// repeat: accepting or leaving again after an applied one is a 200.
     Retry,
 }
 
@@ -137,7 +139,8 @@ impl ApiError {
             ApiError::Retry => (
                 INTERNAL,
                 "InternalException",
-                "The service was busy or timed out and nothing was changed; retry the request."
+                "The service was busy or did not answer in time; retry the request, which is \
+                 safe to repeat."
                     .into(),
             ),
         };

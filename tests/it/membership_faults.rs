@@ -12,7 +12,8 @@ use crate::support::calls::{self, Name};
 use crate::support::events::{Gateway, body_json, header};
 use crate::support::faults::{Fault, LoseFirstAnswer, Redirect, faulty_endpoint};
 
-const RETRY: &str = "The service was busy or timed out and nothing was changed; retry the request.";
+const RETRY: &str =
+    "The service was busy or did not answer in time; retry the request, which is safe to repeat.";
 
 /// Accept and disassociate with `operation` answered by `fault`: a 500
 /// that says to retry, and nothing changed.
