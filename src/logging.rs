@@ -24,29 +24,35 @@ where
                 .with_span_list(false)
                 .with_writer(writer),
         )
-        .with(filter())
+        .with(requested())
+        .with(capped())
         .init();
 }
 
-fn filter() -> Targets {
-    let filter: Targets = std::env::var("RUST_LOG")
+/// `RUST_LOG`, default `info`.
+fn requested() -> Targets {
+    std::env::var("RUST_LOG")
         .ok()
         .and_then(|directives| directives.parse().ok())
-        .unwrap_or_else(|| Targets::new().with_default(LevelFilter::INFO));
-    let capped = filter
-        .default_level()
-        .unwrap_or(LevelFilter::OFF)
-        .min(LevelFilter::INFO);
-    filter.with_targets(
-        [
-            "aws_sigv4",
-            "aws_smithy_runtime",
-            "aws_smithy_http_client",
-            "hyper",
-            "hyper_util",
-            "lambda_runtime",
-            "lambda_http",
-        ]
-        .map(|target| (target, capped)),
-    )
+        .unwrap_or_else(|| Targets::new().with_default(LevelFilter::INFO))
+}
+
+/// A second filter every event must also pass, so that no `RUST_LOG`
+/// directive, however specific (`aws_sigv4::sign=trace`), lets these crates
+/// print signed requests or event payloads.
+fn capped() -> Targets {
+    Targets::new()
+        .with_default(LevelFilter::TRACE)
+        .with_targets(
+            [
+                "aws_sigv4",
+                "aws_smithy_runtime",
+                "aws_smithy_http_client",
+                "hyper",
+                "hyper_util",
+                "lambda_runtime",
+                "lambda_http",
+            ]
+            .map(|target| (target, LevelFilter::INFO)),
+        )
 }

@@ -79,7 +79,7 @@ async fn apply_all(
     let mut failed = 0;
     while let Some(joined) = writes.join_next_with_id().await {
         // A write task that panicked is that account's failure alone; the
-        // others' outcomes stand. Account IDs stay out of the logs.
+        // others' outcomes stand. The body's account IDs stay out of the logs.
         let (index, outcome) = match joined {
             Ok((id, Ok(outcome))) => (index_of[&id], outcome),
             Ok((id, Err(error))) => {

@@ -18,7 +18,8 @@ pub enum AuthMode {
     LocalAccessKey {
         fallback: Option<AccountId>,
         /// `LOCAL_SCOPE_CHECK=execute-api`: refuse, as API Gateway's IAM
-        /// authorization does, a signature not scoped to `execute-api`.
+        /// authorization does, a signature not scoped to `execute-api`, and
+        /// so also every unsigned request (the fallback is not used).
         scope_check: bool,
     },
 }

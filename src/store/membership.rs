@@ -45,7 +45,7 @@ impl Store {
         let item = self
             .get(HashMap::from(table::membership_key(member)))
             .await?;
-        Ok(item.as_ref().and_then(membership))
+        item.as_ref().map(membership).transpose()
     }
 
     /// `member` accepts `administrator`'s invitation `invitation_id`. The
@@ -83,7 +83,8 @@ impl Store {
         };
         // The membership item's reason first: another administrator, or
         // this very accept applied by a concurrent request.
-        if let Some(current) = membership_reason.flatten().as_ref().and_then(membership) {
+        if let Some(item) = membership_reason.flatten() {
+            let current = membership(&item)?;
             return Ok(
                 if current.administrator == *administrator && current.invitation_id == invitation_id
                 {
@@ -94,10 +95,16 @@ impl Store {
             );
         }
         Ok(Err(match invitation.flatten() {
-            // Re-invited in between (another ID or time): the ID read is stale.
-            Some(item) => {
-                refusal(&item, invitation_id).unwrap_or(AcceptRefusal::InvitationIdMismatch)
-            }
+            Some(item) => match refusal(&item, invitation_id) {
+                Some(refused) => refused,
+                // Enabled with this ID, yet no membership item: another
+                // writer broke the layout. Nothing changed.
+                None if table::status_of(&item) == Status::Enabled.as_str() => {
+                    return Err(broken("an Enabled invitation without its membership item"));
+                }
+                // The same ID sent again at another time: the read is stale.
+                None => AcceptRefusal::InvitationIdMismatch,
+            },
             None => AcceptRefusal::NoInvitation,
         }))
     }
@@ -129,9 +136,7 @@ impl Store {
             Some([Some(_), _]) => Ok(Ended::NotMember),
             // The membership item names this administrator but the invitation
             // is not Enabled: another writer broke the layout. Nothing changed.
-            Some([None, _]) => Err(StoreError::Other(
-                "the membership item and its invitation disagree".into(),
-            )),
+            Some([None, _]) => Err(broken("the membership item and its invitation disagree")),
         }
     }
 
@@ -288,12 +293,21 @@ fn refusal(invitation: &Item, invitation_id: &str) -> Option<AcceptRefusal> {
     }
 }
 
-fn membership(item: &Item) -> Option<Membership> {
-    Some(Membership {
-        administrator: AccountId::parse(&table::text(item, table::ADMINISTRATOR)).ok()?,
+/// A membership item as written; one without a valid administrator is a
+/// broken layout, never read as "no administrator".
+fn membership(item: &Item) -> Result<Membership, StoreError> {
+    let administrator = AccountId::parse(&table::text(item, table::ADMINISTRATOR))
+        .map_err(|_| broken("a membership item without a valid administratorAccountId"))?;
+    Ok(Membership {
+        administrator,
         invitation_id: table::text(item, table::INVITATION_ID),
         invited_at: table::text(item, table::INVITED_AT),
     })
+}
+
+/// Another writer left the table in a state these transactions never make.
+fn broken(what: &str) -> StoreError {
+    StoreError::Other(format!("the table breaks its layout: {what}"))
 }
 
 fn s(value: &str) -> AttributeValue {

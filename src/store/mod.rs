@@ -1,7 +1,9 @@
-//! The invitations in DynamoDB. A change of state is exactly one
-//! conditional write and no read: the condition expression is the state
-//! machine, and `ReturnValuesOnConditionCheckFailure=ALL_OLD` tells why a
-//! write was refused.
+//! The invitations in DynamoDB: the client's retry and timeout policy, and
+//! the single conditional writes (decline, delete, invite) whose condition
+//! expression is the state machine, with
+//! `ReturnValuesOnConditionCheckFailure=ALL_OLD` to tell why a write was
+//! refused. Queries are in `query`, the membership transactions in
+//! `membership`.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -267,6 +269,8 @@ where
                     | "InternalServerError"
                     | "ServiceUnavailable"
                     | "TransactionConflictException"
+                    // A retry of a transaction whose first attempt still runs.
+                    | "TransactionInProgressException"
             )
         ),
         _ => false,

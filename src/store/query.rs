@@ -1,7 +1,9 @@
 //! Reading the caller's invitations: one strongly consistent `Query` over
 //! the caller's own partition per page, and `Select=COUNT` for the count.
-//! The sort key range holds invitations only (12-digit inviters), never
-//! the membership item.
+//! The sort key range excludes the membership item (`ADMINISTRATOR`). A
+//! sort key another writer garbled that still falls in the range is
+//! skipped by the list but counted: DynamoDB filters cannot test key
+//! attributes, and the count reads no items.
 
 use std::collections::HashMap;
 

@@ -132,6 +132,26 @@ fn the_api_requires_iam_and_local_auth_is_never_deployed() {
             headers["x-amzn-ErrorType"], "'AccessDeniedException'",
             "{kind}"
         );
+        // API Gateway puts the message in with its quotes: the body must be
+        // JSON once it has.
+        let template = responses[kind]["ResponseTemplates"]["application/json"]
+            .as_str()
+            .unwrap();
+        let body = template.replace(
+            "$context.error.messageString",
+            r#""Missing Authentication Token""#,
+        );
+        let body: serde_json::Value = serde_json::from_str(&body)
+            .unwrap_or_else(|e| panic!("{kind}: {body} is not JSON: {e}"));
+        assert_eq!(
+            body,
+            serde_json::json!({
+                "message": "Missing Authentication Token",
+                "__type": "AccessDeniedException",
+                "type": "AccessDeniedException",
+            }),
+            "{kind}"
+        );
     }
 }
 
