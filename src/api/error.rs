@@ -3,6 +3,7 @@
 
 use lambda_http::http::StatusCode;
 
+use super::identity::NoCaller;
 use super::routes;
 use crate::domain::AcceptRefusal;
 use crate::store::StoreError;
@@ -166,6 +167,15 @@ impl From<StoreError> for ApiError {
         match error {
             StoreError::Transient(_) => ApiError::Retry,
             StoreError::Other(_) => ApiError::Internal,
+        }
+    }
+}
+
+impl From<NoCaller> for ApiError {
+    fn from(no_caller: NoCaller) -> Self {
+        match no_caller {
+            NoCaller::Unauthenticated => ApiError::Unauthenticated,
+            NoCaller::WrongScope => ApiError::WrongScope,
         }
     }
 }

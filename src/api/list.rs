@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::json;
 
-use super::response::Json;
+use super::response::{Json, Relationship};
 use super::routes::Reply;
 use super::{Call, query, token};
 use crate::domain::DetectorId;
@@ -12,19 +12,10 @@ use crate::domain::DetectorId;
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Page {
-    invitations: Vec<Invitation>,
+    invitations: Vec<Relationship>,
     /// Only when more invitations remain.
     #[serde(skip_serializing_if = "Option::is_none")]
     next_token: Option<String>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Invitation {
-    account_id: String,
-    invitation_id: String,
-    relationship_status: String,
-    invited_at: String,
 }
 
 pub async fn invitations(call: Call<'_>) -> Reply {
@@ -35,10 +26,10 @@ pub async fn invitations(call: Call<'_>) -> Reply {
     };
     let page = call.store.list(&call.caller, limit, after.as_ref()).await?;
     tracing::Span::current().record("processed", page.invitations.len());
-    let invitations: Vec<Invitation> = page
+    let invitations: Vec<Relationship> = page
         .invitations
         .into_iter()
-        .map(|invitation| Invitation {
+        .map(|invitation| Relationship {
             account_id: invitation.inviter.to_string(),
             invitation_id: invitation.invitation_id,
             relationship_status: invitation.status,

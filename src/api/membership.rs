@@ -5,10 +5,10 @@
 use serde_json::json;
 
 use super::error::{ApiError, InputError};
-use super::response::Json;
+use super::response::{Json, Relationship};
 use super::routes::Reply;
 use super::{Call, input};
-use crate::domain::{AcceptRefusal, DetectorId};
+use crate::domain::{AcceptRefusal, DetectorId, Status};
 
 pub async fn accept_administrator(call: Call<'_>) -> Reply {
     accept(call, "administratorId").await
@@ -55,14 +55,13 @@ async fn show(call: Call<'_>, member: &str) -> Reply {
     let Some(membership) = call.store.membership(&call.caller).await? else {
         return Ok(Json::of(&json!({})));
     };
-    Ok(Json::of(&json!({
-        member: {
-            "accountId": membership.administrator.as_str(),
-            "invitationId": membership.invitation_id,
-            "relationshipStatus": "Enabled",
-            "invitedAt": membership.invited_at,
-        }
-    })))
+    let administrator = Relationship {
+        account_id: membership.administrator.to_string(),
+        invitation_id: membership.invitation_id,
+        relationship_status: Status::Enabled.as_str().to_owned(),
+        invited_at: membership.invited_at,
+    };
+    Ok(Json::of(&json!({ member: administrator })))
 }
 
 /// The route's `detectorId` is the caller's one detector.

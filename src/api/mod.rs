@@ -22,8 +22,7 @@ use tracing::field::Empty;
 
 use crate::domain::AccountId;
 use crate::store::Store;
-use error::ApiError;
-use identity::{AuthMode, NoCaller};
+use identity::AuthMode;
 use routes::Params;
 
 pub struct App {
@@ -79,13 +78,7 @@ impl App {
         let (route, params) = routes::find(request.method(), path(request))?;
         let span = tracing::Span::current();
         span.record("operation", route.operation);
-        let caller = self
-            .auth
-            .caller(request)
-            .map_err(|no_caller| match no_caller {
-                NoCaller::Unauthenticated => ApiError::Unauthenticated,
-                NoCaller::WrongScope => ApiError::WrongScope,
-            })?;
+        let caller = self.auth.caller(request)?;
         span.record("caller", caller.as_str());
         let call = Call {
             request,

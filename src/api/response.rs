@@ -7,6 +7,17 @@ use serde::Serialize;
 
 use super::error::ApiError;
 
+/// An invitation, an administrator or a master on the wire: GuardDuty's
+/// model gives the three the same shape.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Relationship {
+    pub account_id: String,
+    pub invitation_id: String,
+    pub relationship_status: String,
+    pub invited_at: String,
+}
+
 /// A success body, serialized once from the handler's own types.
 pub struct Json(String);
 

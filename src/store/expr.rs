@@ -60,10 +60,7 @@ impl Write {
 
     /// Adds `name = value` to the update's `SET`.
     pub fn set(mut self, name: &str, value: AttributeValue) -> Self {
-        let n = self.names.len();
-        let (name_ref, value_ref) = (format!("#set{n}"), format!(":set{n}"));
-        self.names.insert(name_ref.clone(), name.to_owned());
-        self.value(&value_ref, value);
+        let (name_ref, value_ref) = self.bind("set", name, value);
         let update = self.update.get_or_insert_with(|| "SET".into());
         let separator = if update.ends_with("SET") { " " } else { ", " };
         update.push_str(&format!("{separator}{name_ref} = {value_ref}"));
@@ -72,12 +69,19 @@ impl Write {
 
     /// Also requires `name = value` of the item.
     pub fn also_if(mut self, name: &str, value: AttributeValue) -> Self {
-        let n = self.names.len();
-        let (name_ref, value_ref) = (format!("#if{n}"), format!(":if{n}"));
-        self.names.insert(name_ref.clone(), name.to_owned());
-        self.value(&value_ref, value);
+        let (name_ref, value_ref) = self.bind("if", name, value);
         self.condition = format!("({}) AND {name_ref} = {value_ref}", self.condition);
         self
+    }
+
+    /// Placeholders `#{prefix}N` for `name` and `:{prefix}N` for `value`,
+    /// numbered so that none repeats.
+    fn bind(&mut self, prefix: &str, name: &str, value: AttributeValue) -> (String, String) {
+        let n = self.names.len();
+        let (name_ref, value_ref) = (format!("#{prefix}{n}"), format!(":{prefix}{n}"));
+        self.names.insert(name_ref.clone(), name.to_owned());
+        self.value(&value_ref, value);
+        (name_ref, value_ref)
     }
 
     fn value(&mut self, placeholder: &str, value: AttributeValue) -> String {

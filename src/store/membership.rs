@@ -10,12 +10,11 @@
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
+use aws_sdk_dynamodb::error::DisplayErrorContext;
 use aws_sdk_dynamodb::operation::get_item::builders::GetItemFluentBuilder;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    AttributeValue, CancellationReason, Delete, Put, ReturnValuesOnConditionCheckFailure,
-    TransactWriteItem,
+    AttributeValue, Delete, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem,
 };
 
 use super::expr::{Item, Write, transact_update};
@@ -63,11 +62,11 @@ impl Store {
         let Some(invitation) = self.get(key).await? else {
             return Ok(Err(AcceptRefusal::NoInvitation));
         };
-        match refusal(&invitation, invitation_id) {
+        match acceptable(&invitation, invitation_id) {
+            Acceptable::Yes => {}
             // Already this administrator's: accepting again changes nothing.
-            None if table::status_of(&invitation) == Status::Enabled.as_str() => return Ok(Ok(())),
-            None => {}
-            Some(refused) => return Ok(Err(refused)),
+            Acceptable::AlreadyAccepted => return Ok(Ok(())),
+            Acceptable::No(refused) => return Ok(Err(refused)),
         }
         let invited_at = table::text(&invitation, table::INVITED_AT);
         let items = accept_items(
@@ -95,17 +94,17 @@ impl Store {
             );
         }
         Ok(Err(match invitation.flatten() {
-            Some(item) => match refusal(&item, invitation_id) {
-                Some(refused) => refused,
+            None => AcceptRefusal::NoInvitation,
+            Some(item) => match acceptable(&item, invitation_id) {
+                Acceptable::No(refused) => refused,
                 // Enabled with this ID, yet no membership item: another
                 // writer broke the layout. Nothing changed.
-                None if table::status_of(&item) == Status::Enabled.as_str() => {
+                Acceptable::AlreadyAccepted => {
                     return Err(broken("an Enabled invitation without its membership item"));
                 }
                 // The same ID sent again at another time: the read is stale.
-                None => AcceptRefusal::InvitationIdMismatch,
+                Acceptable::Yes => AcceptRefusal::InvitationIdMismatch,
             },
-            None => AcceptRefusal::NoInvitation,
         }))
     }
 
@@ -156,37 +155,35 @@ impl Store {
             Ok(_) => return Ok(None),
             Err(error) => error,
         };
-        if let SdkError::ServiceError(service) = &error
-            && let TransactWriteItemsError::TransactionCanceledException(cancelled) = service.err()
-        {
-            let reasons = cancelled.cancellation_reasons();
-            let failed = |i: usize| reasons.get(i).is_some_and(condition_failed);
-            if failed(0) || failed(1) {
-                let old = |i: usize| {
-                    reasons
-                        .get(i)
-                        .filter(|reason| condition_failed(reason))
-                        .map(|reason| reason.item().cloned())
-                };
-                return Ok(Some([old(0), old(1)]));
-            }
-        }
-        // Throttling and conflicts with other transactions come back as
-        // cancellations too, and are transient like any throttling.
         if let Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) =
             error.as_service_error()
-            && cancelled.cancellation_reasons().iter().any(|reason| {
+        {
+            let reasons = cancelled.cancellation_reasons();
+            let old = |i: usize| {
+                reasons
+                    .get(i)
+                    .filter(|reason| reason.code() == Some("ConditionalCheckFailed"))
+                    .map(|reason| reason.item().cloned())
+            };
+            let refused = [old(0), old(1)];
+            if refused.iter().any(Option::is_some) {
+                return Ok(Some(refused));
+            }
+            // Throttling and conflicts with other transactions come back as
+            // cancellations too, and are transient like any throttling.
+            let transient = reasons.iter().any(|reason| {
                 matches!(
                     reason.code(),
                     Some(
                         "TransactionConflict" | "ThrottlingError" | "ProvisionedThroughputExceeded"
                     )
                 )
-            })
-        {
-            return Err(StoreError::Transient(
-                DisplayErrorContext(&error).to_string(),
-            ));
+            });
+            if transient {
+                return Err(StoreError::Transient(
+                    DisplayErrorContext(&error).to_string(),
+                ));
+            }
         }
         Err(classify(error))
     }
@@ -273,23 +270,25 @@ pub fn end_items(
     ]
 }
 
-fn condition_failed(reason: &CancellationReason) -> bool {
-    reason.code() == Some("ConditionalCheckFailed")
+/// What an invitation item says to accepting it with `invitation_id`.
+enum Acceptable {
+    Yes,
+    AlreadyAccepted,
+    No(AcceptRefusal),
 }
 
-/// Why `invitation` cannot be accepted with `invitation_id`, if it cannot.
-fn refusal(invitation: &Item, invitation_id: &str) -> Option<AcceptRefusal> {
+fn acceptable(invitation: &Item, invitation_id: &str) -> Acceptable {
     let status = table::status_of(invitation);
+    let same_id = table::text(invitation, table::INVITATION_ID) == invitation_id;
     match Status::parse(&status) {
-        Some(Status::Declined) => Some(AcceptRefusal::Declined),
-        Some(Status::Removed) => Some(AcceptRefusal::Removed),
-        Some(Status::Invited | Status::Enabled)
-            if table::text(invitation, table::INVITATION_ID) != invitation_id =>
-        {
-            Some(AcceptRefusal::InvitationIdMismatch)
+        Some(Status::Declined) => Acceptable::No(AcceptRefusal::Declined),
+        Some(Status::Removed) => Acceptable::No(AcceptRefusal::Removed),
+        Some(Status::Invited | Status::Enabled) if !same_id => {
+            Acceptable::No(AcceptRefusal::InvitationIdMismatch)
         }
-        Some(Status::Invited | Status::Enabled) => None,
-        None => Some(AcceptRefusal::UnknownStatus(status)),
+        Some(Status::Invited) => Acceptable::Yes,
+        Some(Status::Enabled) => Acceptable::AlreadyAccepted,
+        None => Acceptable::No(AcceptRefusal::UnknownStatus(status)),
     }
 }
 

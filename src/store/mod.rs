@@ -95,14 +95,6 @@ impl Store {
         }
     }
 
-    pub fn client(&self) -> &Client {
-        &self.client
-    }
-
-    pub fn table(&self) -> &str {
-        &self.table
-    }
-
     /// Applies the invitee's `action` (decline or delete) to the invitation
     /// `inviter` sent to `invitee`, and says what the invitee is told.
     pub async fn apply(

@@ -36,16 +36,19 @@ async fn throttled_or_conflicting_requests_are_a_500_that_says_to_retry() {
             AuthMode::Iam,
         );
 
+        let accept = async |app| {
+            calls::accept(
+                app,
+                Gateway::HttpV2,
+                Name::Administrator,
+                &member,
+                admin,
+                &id,
+            )
+            .await
+        };
         let before = table.snapshot().await;
-        let response = calls::accept(
-            &faulty,
-            Gateway::HttpV2,
-            Name::Administrator,
-            &member,
-            admin,
-            &id,
-        )
-        .await;
+        let response = accept(&faulty).await;
         assert_eq!(response.status(), 500, "accept, {operation} {fault:?}");
         assert_eq!(
             header(&response, "x-amzn-ErrorType"),
@@ -58,16 +61,7 @@ async fn throttled_or_conflicting_requests_are_a_500_that_says_to_retry() {
             "accept, {operation} {fault:?}"
         );
 
-        let accepted = calls::accept(
-            &healthy,
-            Gateway::HttpV2,
-            Name::Administrator,
-            &member,
-            admin,
-            &id,
-        )
-        .await;
-        assert_eq!(accepted.status(), 200);
+        assert_eq!(accept(&healthy).await.status(), 200);
         let before = table.snapshot().await;
         let response = calls::disassociate(&faulty, Gateway::RestV1, Name::Master, &member).await;
         assert_eq!(
