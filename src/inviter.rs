@@ -1,119 +1,137 @@
-//! The inviter side's writes, in the table's documented layout: invite, and
-//! remove a member (which ends its membership in the same transaction as a
-//! member's disassociate). Accepting on a member's behalf runs the member's
-//! own accept. This service never serves these; they are the reference for
-//! other writers and how the admin tool and the tests set up states.
+//! Both sides' operations as the admin tool and the tests run them, one
+//! account at a time, through the very store calls the API makes: the
+//! administrator creates, invites and disassociates a member; the member
+//! accepts, declines or leaves.
 
-use aws_sdk_dynamodb::types::AttributeValue;
-
-use crate::domain::{AcceptRefusal, AccountId, Action};
-use crate::store::membership::Ended;
-use crate::store::{Store, StoreError, Written};
-use crate::table;
+use crate::domain::{
+    AcceptRefusal, AccountId, Action, DetectorId, Email, MemberAction, Outcome, Reason,
+};
+use crate::store::{Store, StoreError};
 
 #[derive(Debug)]
 pub enum ChangeError {
-    /// The invitation was not in a state `action` starts from
-    /// (`None`: there was no invitation).
-    Refused {
-        action: Action,
-        current: Option<String>,
-    },
+    /// The operation left the account unprocessed, for this reason.
+    Refused(Reason),
     /// The member's accept was refused.
     Accept(AcceptRefusal),
-    /// The account is not a member of that administrator.
-    NotMember,
     Store(StoreError),
 }
 
 impl std::fmt::Display for ChangeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ChangeError::Refused { current: None, .. } => {
-                f.write_str("there is no such invitation")
-            }
-            ChangeError::Refused {
-                action,
-                current: Some(s),
-            } => write!(
-                f,
-                "the invitation is {s}, which {action:?} does not start from"
-            ),
+            ChangeError::Refused(reason) => f.write_str(&reason.message()),
             ChangeError::Accept(refusal) => f.write_str(&refusal.message()),
-            ChangeError::NotMember => f.write_str("the account is not this administrator's member"),
             ChangeError::Store(StoreError::Transient(e) | StoreError::Other(e)) => f.write_str(e),
+            ChangeError::Store(StoreError::OutOfTime) => f.write_str("out of time"),
         }
     }
 }
 
 impl std::error::Error for ChangeError {}
 
-/// Applies `action`: accept and disassociate as the member's own
-/// transactions, the others with one conditional write. A new invitation
-/// (also one after a decline or a disassociation) gets a new ID and
-/// `invitedAt`.
-pub async fn apply(
-    store: &Store,
-    action: Action,
-    invitee: &AccountId,
-    inviter: &AccountId,
-) -> Result<(), ChangeError> {
-    match action {
-        Action::Accept => return accept(store, invitee, inviter).await,
-        Action::Disassociate => return remove_member(store, invitee, inviter).await,
-        _ => {}
-    }
-    let extend = |write: crate::store::Write| match action {
-        Action::Invite => write
-            .set(
-                table::INVITATION_ID,
-                AttributeValue::S(invitation_id(invitee, inviter)),
-            )
-            .set(table::INVITED_AT, AttributeValue::S(table::now())),
-        _ => write,
-    };
-    match store.write(action, invitee, inviter, extend, None).await {
-        Ok(Written::Applied) => Ok(()),
-        Ok(Written::Refused(current)) => Err(ChangeError::Refused { action, current }),
-        Err(e) => Err(ChangeError::Store(e)),
+impl From<StoreError> for ChangeError {
+    fn from(error: StoreError) -> Self {
+        ChangeError::Store(error)
     }
 }
 
-/// The member accepts the invitation it has from `inviter`, whatever its ID.
-async fn accept(store: &Store, member: &AccountId, inviter: &AccountId) -> Result<(), ChangeError> {
-    let Some(invitation) = store
-        .invitation(member, inviter)
-        .await
-        .map_err(ChangeError::Store)?
-    else {
+/// The demo address of a member created without one.
+pub fn demo_email(member: &AccountId) -> Email {
+    Email::parse(&format!("member-{member}@example.com")).expect("a valid address")
+}
+
+/// The administrator creates `member` (CreateMembers of one).
+pub async fn create(
+    store: &Store,
+    administrator: &AccountId,
+    member: &AccountId,
+    email: &Email,
+) -> Result<(), ChangeError> {
+    let details = [(member.clone(), email.clone())];
+    one(store.create_members(administrator, &details).await?)
+}
+
+/// The administrator invites `member`, creating it first when it has no
+/// record: both views become Invited.
+pub async fn invite(
+    store: &Store,
+    administrator: &AccountId,
+    member: &AccountId,
+) -> Result<(), ChangeError> {
+    match create(store, administrator, member, &demo_email(member)).await {
+        Ok(()) | Err(ChangeError::Refused(Reason::AlreadyMember)) => {}
+        Err(e) => return Err(e),
+    }
+    let members = [member.clone()];
+    one(store.invite_members(administrator, &members).await?)
+}
+
+/// The member accepts the invitation it has from `administrator`, whatever
+/// its ID, on its own detector.
+pub async fn accept(
+    store: &Store,
+    member: &AccountId,
+    administrator: &AccountId,
+) -> Result<(), ChangeError> {
+    let Some(invitation) = store.invitation(member, administrator).await? else {
         return Err(ChangeError::Accept(AcceptRefusal::NoInvitation));
     };
+    let detector = DetectorId::of(member);
     store
-        .accept(member, inviter, &invitation.invitation_id)
-        .await
-        .map_err(ChangeError::Store)?
+        .accept(
+            member,
+            administrator,
+            &invitation.invitation_id,
+            detector.as_str(),
+        )
+        .await?
         .map_err(ChangeError::Accept)
 }
 
-/// The administrator `inviter` removes `member`: the membership ends and
-/// the invitation becomes Removed, both or neither.
-async fn remove_member(
+/// The member declines (or deletes) the invitation from `administrator`.
+pub async fn answer(
     store: &Store,
+    action: Action,
     member: &AccountId,
-    inviter: &AccountId,
+    administrator: &AccountId,
 ) -> Result<(), ChangeError> {
-    match store.end_membership(member, inviter).await {
-        Ok(Ended::Ended) => Ok(()),
-        Ok(Ended::NotMember) => Err(ChangeError::NotMember),
-        Err(e) => Err(ChangeError::Store(e)),
-    }
+    let outcome = store.apply(action, member, administrator).await?;
+    one(vec![Ok(outcome)])
 }
 
-/// Opaque and unique per invitation: both accounts and the time it was sent.
-fn invitation_id(invitee: &AccountId, inviter: &AccountId) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_nanos();
-    format!("{inviter}-{invitee}-{nanos:x}")
+/// The administrator disassociates, deletes, stops or starts `member`.
+pub async fn change(
+    store: &Store,
+    action: MemberAction,
+    administrator: &AccountId,
+    member: &AccountId,
+) -> Result<(), ChangeError> {
+    let members = [member.clone()];
+    one(match action {
+        MemberAction::Disassociate => store.disassociate_members(administrator, &members).await?,
+        MemberAction::Delete => store.delete_members(administrator, &members).await?,
+        _ => {
+            store
+                .monitor_members(action, administrator, &members)
+                .await?
+        }
+    })
+}
+
+/// The member leaves its administrator.
+pub async fn resign(store: &Store, member: &AccountId) -> Result<(), ChangeError> {
+    Ok(store.disassociate(member).await?)
+}
+
+/// The one account's result of a batch.
+fn one(results: Vec<Result<Outcome, StoreError>>) -> Result<(), ChangeError> {
+    match results
+        .into_iter()
+        .next()
+        .expect("one account, one result")?
+    {
+        Outcome::Processed => Ok(()),
+        Outcome::Unprocessed(reason) => Err(ChangeError::Refused(reason)),
+    }
 }

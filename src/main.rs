@@ -25,7 +25,8 @@ async fn main() -> Result<(), Error> {
     let store = store::Store::new(
         aws_sdk_dynamodb::Client::from_conf(store::config(&sdk_config).build()),
         table::name_from_env(),
-    );
+    )
+    .with_member_limit(store::member_limit_from_env()?);
     // Optional: pay for the first connection to DynamoDB during init rather
     // than in the first request (see the README for the trade-off).
     if std::env::var("WARM_DYNAMODB_CONNECTION").as_deref() == Ok("true")

@@ -1,6 +1,10 @@
-//! The invitations table layout: a public contract shared with every other
-//! writer (the inviter side, the admin tool). template.yaml declares the same
-//! keys; a test holds the two together.
+//! The table layout: a public contract shared with every other writer (the
+//! admin tool, other services). One partition per account holds what that
+//! account sees: the invitations it received (sort key: the inviter's
+//! 12-digit ID), its membership item (`ADMINISTRATOR`), its records of its
+//! own members (`MEMBER#` and the member's ID) and their summary
+//! (`MEMBERS`). template.yaml declares the same keys; a test holds the two
+//! together.
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
@@ -14,9 +18,12 @@ use crate::domain::AccountId;
 
 pub const DEFAULT_TABLE_NAME: &str = "Invitations";
 
-/// Partition key: the account that received the invitation (the caller).
+/// Partition key: the account whose view an item is: the invitee of an
+/// invitation, the member of a membership item, the administrator of a
+/// member record.
 pub const INVITEE: &str = "inviteeAccountId";
-/// Sort key: the administrator account that sent it.
+/// Sort key: the administrator that sent an invitation, or what the item
+/// is (`ADMINISTRATOR`, `MEMBER#<member>`, `MEMBERS`).
 pub const INVITER: &str = "inviterAccountId";
 pub const STATUS: &str = "relationshipStatus";
 pub const INVITATION_ID: &str = "invitationId";
@@ -28,6 +35,19 @@ pub const UPDATED_AT: &str = "updatedAt";
 pub const MEMBERSHIP: &str = "ADMINISTRATOR";
 pub const ADMINISTRATOR: &str = "administratorAccountId";
 pub const ACCEPTED_AT: &str = "acceptedAt";
+
+/// The sort key prefix of an administrator's member records; `MEMBER#`
+/// sorts after every invitation and the membership item.
+pub const MEMBER_PREFIX: &str = "MEMBER#";
+pub const EMAIL: &str = "email";
+/// The member's own detector, once it accepted.
+pub const DETECTOR_ID: &str = "detectorId";
+/// The sort key of an administrator's summary of its member records.
+pub const SUMMARY: &str = "MEMBERS";
+/// Every member record of the administrator.
+pub const MEMBER_COUNT: &str = "memberCount";
+/// Its Created, Invited, Enabled and Disabled records.
+pub const ACTIVE_COUNT: &str = "activeMemberCount";
 
 /// `TABLE_NAME`, or the local default.
 pub fn name_from_env() -> String {
@@ -51,6 +71,34 @@ pub fn membership_key(member: &AccountId) -> [(String, AttributeValue); 2] {
         (INVITEE.into(), AttributeValue::S(member.to_string())),
         (INVITER.into(), AttributeValue::S(MEMBERSHIP.into())),
     ]
+}
+
+/// The primary key of `administrator`'s record of `member`.
+pub fn record_key(administrator: &AccountId, member: &AccountId) -> [(String, AttributeValue); 2] {
+    [
+        (INVITEE.into(), AttributeValue::S(administrator.to_string())),
+        (INVITER.into(), AttributeValue::S(record_sort_key(member))),
+    ]
+}
+
+pub fn record_sort_key(member: &AccountId) -> String {
+    format!("{MEMBER_PREFIX}{member}")
+}
+
+/// The primary key of `administrator`'s summary.
+pub fn summary_key(administrator: &AccountId) -> [(String, AttributeValue); 2] {
+    [
+        (INVITEE.into(), AttributeValue::S(administrator.to_string())),
+        (INVITER.into(), AttributeValue::S(SUMMARY.into())),
+    ]
+}
+
+/// A number attribute as written, 0 when missing or not a number.
+pub fn number(item: &std::collections::HashMap<String, AttributeValue>, name: &str) -> i64 {
+    item.get(name)
+        .and_then(|value| value.as_n().ok())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
 }
 
 /// A string attribute as written, empty when missing or not a string.

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::TransactWriteItem;
-use guardduty_invitations::domain::{AccountId, Action};
+use guardduty_invitations::domain::{AccountId, Action, DetectorId, MemberAction};
 use guardduty_invitations::store::{Item, Write, membership, query};
 use guardduty_invitations::table;
 use testkit::TestTable;
@@ -85,14 +85,15 @@ impl Direct {
     pub async fn accept(&self, member: &AccountId, administrator: &AccountId, invitation_id: &str) {
         let key = HashMap::from(table::key(member, administrator));
         let invitation = self.get(key).await.expect("an invitation");
-        let items = membership::accept_items(
-            &self.table,
+        let detector = DetectorId::of(member);
+        let accepted = membership::Accepted {
             member,
             administrator,
             invitation_id,
-            &table::text(&invitation, table::INVITED_AT),
-            &table::now(),
-        );
+            invited_at: &table::text(&invitation, table::INVITED_AT),
+            detector_id: detector.as_str(),
+        };
+        let items = membership::accept_items(&self.table, &accepted, &table::now());
         self.transact(items).await;
     }
 
@@ -109,7 +110,9 @@ impl Direct {
     /// `TransactWriteItems`.
     pub async fn disassociate(&self, member: &AccountId) {
         let administrator = self.administrator(member).await;
-        let items = membership::end_items(&self.table, member, &administrator, &table::now());
+        let now = table::now();
+        let resign = Write::of(MemberAction::Resign.transition(), &now);
+        let items = membership::end_items(&self.table, member, &administrator, resign, &now);
         self.transact(items).await;
     }
 
@@ -120,10 +123,10 @@ impl Direct {
 
     /// A transaction that must apply: the sample's setup left the table in
     /// the state it starts from.
-    async fn transact(&self, items: [TransactWriteItem; 2]) {
+    async fn transact(&self, items: Vec<TransactWriteItem>) {
         self.client
             .transact_write_items()
-            .set_transact_items(Some(items.into()))
+            .set_transact_items(Some(items))
             .send()
             .await
             .expect("the transaction applied");

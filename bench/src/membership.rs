@@ -8,10 +8,9 @@
 //! that no row starts from another's leftovers.
 
 use guardduty_invitations::api::App;
-use guardduty_invitations::domain::{AccountId, Action};
+use guardduty_invitations::domain::AccountId;
 use guardduty_invitations::inviter;
 use guardduty_invitations::store::Store;
-use guardduty_invitations::store::membership::Ended;
 use testkit::TestTable;
 
 use crate::baseline::Direct;
@@ -50,13 +49,10 @@ impl Members {
             leaving: testkit::account(LEAVING),
         };
         let administrator = members.administrator.as_str();
-        for member in [&members.accepting, &members.associated] {
-            table.put(member.as_str(), administrator, "Invited").await;
-            members.apply(Action::Accept, member).await;
+        for member in [&members.accepting, &members.associated, &members.leaving] {
+            table.associate(member.as_str(), administrator).await;
         }
-        table
-            .put(members.leaving.as_str(), administrator, "Removed")
-            .await;
+        members.resign(&members.leaving).await;
         members
     }
 
@@ -64,9 +60,8 @@ impl Members {
     /// invitation ID, which it returns: where every accept starts.
     pub async fn invited_again(&self) -> String {
         let (member, administrator) = (&self.accepting, &self.administrator);
-        let ended = self.store.end_membership(member, administrator).await;
-        assert_eq!(ended.expect("the membership ended"), Ended::Ended);
-        self.apply(Action::Invite, member).await;
+        self.resign(member).await;
+        self.invite(member).await;
         let invitation = self.store.invitation(member, administrator).await;
         let invitation = invitation.expect("the invitation read").expect("there");
         assert_eq!(invitation.status, "Invited");
@@ -76,14 +71,21 @@ impl Members {
     /// The leaving member from Removed back to Enabled: where every
     /// disassociate starts.
     async fn associated_again(&self) {
-        self.apply(Action::Invite, &self.leaving).await;
-        self.apply(Action::Accept, &self.leaving).await;
+        self.invite(&self.leaving).await;
+        let accepted = inviter::accept(&self.store, &self.leaving, &self.administrator).await;
+        accepted.expect("the member accepts");
     }
 
-    /// The administrator's `action` to `member`, or the member's own accept.
-    async fn apply(&self, action: Action, member: &AccountId) {
-        let applied = inviter::apply(&self.store, action, member, &self.administrator).await;
-        applied.unwrap_or_else(|e| panic!("{action:?}: {e}"));
+    /// The administrator invites `member` again.
+    async fn invite(&self, member: &AccountId) {
+        let invited = inviter::invite(&self.store, &self.administrator, member).await;
+        invited.expect("the administrator invites its member");
+    }
+
+    /// `member` leaves the administrator.
+    async fn resign(&self, member: &AccountId) {
+        let left = inviter::resign(&self.store, member).await;
+        left.expect("the member leaves");
     }
 }
 

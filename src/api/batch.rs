@@ -1,25 +1,24 @@
-//! DeclineInvitations and DeleteInvitations: one conditional write per
-//! distinct account of the body, all in flight at once, answered as
-//! `unprocessedAccounts` in request order.
+//! The batch operations' common shape: 1 to 50 accounts, the caller's own
+//! answered without a write, the others' results from the store, answered
+//! as `unprocessedAccounts` in request order. DeclineInvitations and
+//! DeleteInvitations are here; the administrator's batches in `members`.
 
-use std::collections::HashMap;
+use std::future::Future;
 
 use serde::Serialize;
-use tokio::task::JoinSet;
 
 use super::error::ApiError;
-use super::response::Json;
-use super::routes::Reply;
+use super::response::{Json, Reply};
 use super::{Call, input};
 use crate::domain::{AccountId, Action, Outcome, Reason};
-use crate::store::Store;
+use crate::store::{StoreError, fanout};
 
 pub async fn decline(call: Call<'_>) -> Reply {
-    run(call, Action::Decline).await
+    invitations(call, Action::Decline).await
 }
 
 pub async fn delete(call: Call<'_>) -> Reply {
-    run(call, Action::Delete).await
+    invitations(call, Action::Delete).await
 }
 
 #[derive(Serialize)]
@@ -30,14 +29,85 @@ struct Answer {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct UnprocessedAccount {
-    account_id: String,
-    result: String,
+pub struct UnprocessedAccount {
+    pub account_id: String,
+    pub result: String,
 }
 
-async fn run(call: Call<'_>, action: Action) -> Reply {
+/// One conditional write per distinct account, all in flight at once.
+async fn invitations(call: Call<'_>, action: Action) -> Reply {
     let accounts = input::parse_account_ids(call.request.body())?;
-    let outcomes = apply_all(call.store, action, &call.caller, &accounts).await?;
+    let outcomes = each(
+        &accounts,
+        &call.caller,
+        Reason::OwnAccount,
+        async |others| {
+            let writes = others.into_iter().map(|inviter| {
+                let (store, caller) = (call.store.clone(), call.caller.clone());
+                async move { store.apply(action, &caller, &inviter).await }
+            });
+            Ok(fanout::concurrently(writes.collect()).await)
+        },
+    )
+    .await?;
+    Ok(answer(&accounts, &outcomes))
+}
+
+/// The outcome of every account: `own` for the caller's own, what `work`
+/// did for the others (given in request order). When every write failed,
+/// the request fails as a whole, since nothing in it could be processed.
+pub async fn each<F, Fut>(
+    accounts: &[AccountId],
+    caller: &AccountId,
+    own: Reason,
+    work: F,
+) -> Result<Vec<Outcome>, ApiError>
+where
+    F: FnOnce(Vec<AccountId>) -> Fut,
+    Fut: Future<Output = Result<Vec<Result<Outcome, StoreError>>, StoreError>>,
+{
+    let others: Vec<AccountId> = accounts.iter().filter(|a| *a != caller).cloned().collect();
+    let mut results = if others.is_empty() {
+        Vec::new()
+    } else {
+        work(others).await?
+    }
+    .into_iter();
+    let mut failed = 0;
+    let outcomes: Vec<Outcome> = accounts
+        .iter()
+        .map(|account| {
+            if account == caller {
+                return Outcome::Unprocessed(own.clone());
+            }
+            match results.next().expect("a result per account") {
+                Ok(outcome) => outcome,
+                Err(error) => {
+                    // The body's account IDs stay out of the logs.
+                    tracing::warn!(?error, "write failed");
+                    failed += 1;
+                    Outcome::Unprocessed(error.reason())
+                }
+            }
+        })
+        .collect();
+    let writes = accounts.iter().filter(|a| *a != caller).count();
+    if writes > 0 && failed == writes {
+        return Err(ApiError::Internal);
+    }
+    Ok(outcomes)
+}
+
+/// `{"unprocessedAccounts": [...]}` of `outcomes` (one per account).
+pub fn answer(accounts: &[AccountId], outcomes: &[Outcome]) -> Json {
+    Json::of(&Answer {
+        unprocessed_accounts: unprocessed(accounts, outcomes),
+    })
+}
+
+/// The unprocessed accounts with their results, in request order; the
+/// request's span counts both kinds.
+pub fn unprocessed(accounts: &[AccountId], outcomes: &[Outcome]) -> Vec<UnprocessedAccount> {
     let unprocessed: Vec<UnprocessedAccount> = accounts
         .iter()
         .zip(outcomes)
@@ -52,54 +122,5 @@ async fn run(call: Call<'_>, action: Action) -> Reply {
     let span = tracing::Span::current();
     span.record("processed", accounts.len() - unprocessed.len());
     span.record("unprocessed", unprocessed.len());
-    Ok(Json::of(&Answer {
-        unprocessed_accounts: unprocessed,
-    }))
-}
-
-/// One write per account, all in flight at once; outcomes in `accounts`
-/// order. When the store failed every write it was asked for, the request
-/// fails as a whole, since nothing in it could be processed.
-async fn apply_all(
-    store: &Store,
-    action: Action,
-    caller: &AccountId,
-    accounts: &[AccountId],
-) -> Result<Vec<Outcome>, ApiError> {
-    let mut writes = JoinSet::new();
-    let mut index_of = HashMap::new();
-    for (index, account) in accounts.iter().enumerate() {
-        if account != caller {
-            let (store, caller, account) = (store.clone(), caller.clone(), account.clone());
-            let task = writes.spawn(async move { store.apply(action, &caller, &account).await });
-            index_of.insert(task.id(), index);
-        }
-    }
-    let mut outcomes = vec![Outcome::Unprocessed(Reason::OwnAccount); accounts.len()];
-    let mut failed = 0;
-    while let Some(joined) = writes.join_next_with_id().await {
-        // A write task that panicked is that account's failure alone; the
-        // others' outcomes stand. The body's account IDs stay out of the logs.
-        let (index, outcome) = match joined {
-            Ok((id, Ok(outcome))) => (index_of[&id], outcome),
-            Ok((id, Err(error))) => {
-                failed += 1;
-                tracing::warn!(index = index_of[&id], ?error, "write failed");
-                (index_of[&id], Outcome::Unprocessed(error.reason()))
-            }
-            Err(error) => {
-                failed += 1;
-                tracing::error!(index = index_of[&error.id()], %error, "write task failed");
-                (
-                    index_of[&error.id()],
-                    Outcome::Unprocessed(Reason::StoreFailure),
-                )
-            }
-        };
-        outcomes[index] = outcome;
-    }
-    if !index_of.is_empty() && failed == index_of.len() {
-        return Err(ApiError::Internal);
-    }
-    Ok(outcomes)
+    unprocessed
 }

@@ -165,7 +165,7 @@ impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         tracing::warn!(?error, "store request failed");
         match error {
-            StoreError::Transient(_) => ApiError::Retry,
+            StoreError::Transient(_) | StoreError::OutOfTime => ApiError::Retry,
             StoreError::Other(_) => ApiError::Internal,
         }
     }

@@ -4,8 +4,7 @@
 use serde::Serialize;
 use serde_json::json;
 
-use super::response::{Json, Relationship};
-use super::routes::Reply;
+use super::response::{Json, Relationship, Reply};
 use super::{Call, query, token};
 use crate::domain::DetectorId;
 
@@ -21,7 +20,11 @@ struct Page {
 pub async fn invitations(call: Call<'_>) -> Reply {
     let limit = query::max_results(call.request)?;
     let after = match query::next_token(call.request)? {
-        Some(given) => Some(token::decode(&given, &call.caller)?),
+        Some(given) => Some(token::decode(
+            token::Listing::Invitations,
+            &given,
+            &call.caller,
+        )?),
         None => None,
     };
     let page = call.store.list(&call.caller, limit, after.as_ref()).await?;
@@ -40,7 +43,7 @@ pub async fn invitations(call: Call<'_>) -> Reply {
         invitations,
         next_token: page
             .more_after
-            .map(|after| token::encode(&call.caller, &after)),
+            .map(|after| token::encode(token::Listing::Invitations, &call.caller, &after)),
     }))
 }
 

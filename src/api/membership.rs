@@ -4,11 +4,10 @@
 
 use serde_json::json;
 
-use super::error::{ApiError, InputError};
-use super::response::{Json, Relationship};
-use super::routes::Reply;
+use super::error::ApiError;
+use super::response::{Json, Relationship, Reply};
 use super::{Call, input};
-use crate::domain::{AcceptRefusal, DetectorId, Status};
+use crate::domain::{AcceptRefusal, Status};
 
 pub async fn accept_administrator(call: Call<'_>) -> Reply {
     accept(call, "administratorId").await
@@ -31,27 +30,27 @@ pub async fn master(call: Call<'_>) -> Reply {
 /// Both DisassociateFromAdministratorAccount and the deprecated
 /// DisassociateFromMasterAccount.
 pub async fn disassociate(call: Call<'_>) -> Reply {
-    own_detector(&call)?;
+    call.own_detector()?;
     call.store.disassociate(&call.caller).await?;
     Ok(Json::of(&json!({})))
 }
 
 async fn accept(call: Call<'_>, administrator_param: &str) -> Reply {
-    own_detector(&call)?;
+    let detector = call.own_detector()?;
     let (administrator, invitation_id) =
         input::parse_accept(call.request.body(), administrator_param)?;
     if administrator == call.caller {
         return Err(ApiError::Refused(AcceptRefusal::OwnAccount));
     }
     call.store
-        .accept(&call.caller, &administrator, &invitation_id)
+        .accept(&call.caller, &administrator, &invitation_id, detector)
         .await?
         .map_err(ApiError::Refused)?;
     Ok(Json::of(&json!({})))
 }
 
 async fn show(call: Call<'_>, member: &str) -> Reply {
-    own_detector(&call)?;
+    call.own_detector()?;
     let Some(membership) = call.store.membership(&call.caller).await? else {
         return Ok(Json::of(&json!({})));
     };
@@ -62,21 +61,4 @@ async fn show(call: Call<'_>, member: &str) -> Reply {
         invited_at: membership.invited_at,
     };
     Ok(Json::of(&json!({ member: administrator })))
-}
-
-/// The route's `detectorId` is the caller's one detector.
-fn own_detector(call: &Call<'_>) -> Result<(), ApiError> {
-    let given = call.params.get("detectorId").unwrap_or_default();
-    let length = given.chars().count();
-    if !(1..=DetectorId::MAX_LEN).contains(&length) {
-        let detail = format!(
-            "must be 1 to {} characters, not {length}",
-            DetectorId::MAX_LEN
-        );
-        return Err(InputError::out_of_range("detectorId", detail).into());
-    }
-    if given != DetectorId::of(&call.caller).as_str() {
-        return Err(ApiError::DetectorNotOwned);
-    }
-    Ok(())
 }

@@ -7,6 +7,7 @@ pub mod error;
 pub mod identity;
 pub mod input;
 pub mod list;
+pub mod members;
 pub mod membership;
 pub mod query;
 pub mod response;
@@ -20,9 +21,11 @@ use lambda_http::{Body, Request, RequestExt, Response};
 use tracing::Instrument;
 use tracing::field::Empty;
 
-use crate::domain::AccountId;
+use crate::domain::{AccountId, DetectorId};
 use crate::store::Store;
+use error::{ApiError, InputError};
 use identity::AuthMode;
+use response::Reply;
 use routes::Params;
 
 pub struct App {
@@ -74,7 +77,7 @@ impl App {
         .await
     }
 
-    async fn serve(&self, request: &Request) -> routes::Reply {
+    async fn serve(&self, request: &Request) -> Reply {
         let (route, params) = routes::find(request.method(), path(request))?;
         let span = tracing::Span::current();
         span.record("operation", route.operation);
@@ -87,6 +90,25 @@ impl App {
             store: &self.store,
         };
         (route.handler)(call).await
+    }
+}
+
+impl Call<'_> {
+    /// The route's `detectorId`, when it is the caller's detector.
+    pub fn own_detector(&self) -> Result<&str, ApiError> {
+        let given = self.params.get("detectorId").unwrap_or_default();
+        let length = given.chars().count();
+        if !(1..=DetectorId::MAX_LEN).contains(&length) {
+            let detail = format!(
+                "must be 1 to {} characters, not {length}",
+                DetectorId::MAX_LEN
+            );
+            return Err(InputError::out_of_range("detectorId", detail).into());
+        }
+        if given != DetectorId::of(&self.caller).as_str() {
+            return Err(ApiError::DetectorNotOwned);
+        }
+        Ok(given)
     }
 }
 

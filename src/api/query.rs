@@ -33,6 +33,20 @@ pub fn next_token(request: &Request) -> Result<Option<String>, InputError> {
     single(request, "nextToken")
 }
 
+/// ListMembers' `onlyAssociated`: `true` or `false` in any case, `true`
+/// when not given.
+pub fn only_associated(request: &Request) -> Result<bool, InputError> {
+    match single(request, "onlyAssociated")? {
+        None => Ok(true),
+        Some(value) if value.eq_ignore_ascii_case("true") => Ok(true),
+        Some(value) if value.eq_ignore_ascii_case("false") => Ok(false),
+        Some(_) => Err(InputError::invalid(
+            "onlyAssociated",
+            "must be true or false",
+        )),
+    }
+}
+
 /// A parameter that may appear at most once.
 fn single(request: &Request, name: &str) -> Result<Option<String>, InputError> {
     let parameters = request.query_string_parameters();

@@ -7,6 +7,9 @@ use serde::Serialize;
 
 use super::error::ApiError;
 
+/// What a handler answers: the 200 body, or the error.
+pub type Reply = Result<Json, ApiError>;
+
 /// An invitation, an administrator or a master on the wire: GuardDuty's
 /// model gives the three the same shape.
 #[derive(Serialize)]

@@ -8,11 +8,9 @@ use lambda_http::http::Method;
 
 use super::Call;
 use super::error::ApiError;
-use super::response::Json;
-use super::{batch, list, membership};
+use super::response::Reply;
+use super::{batch, list, members, membership};
 
-/// What a handler answers: the 200 body, or the error.
-pub type Reply = Result<Json, ApiError>;
 pub type Handler = for<'a> fn(Call<'a>) -> Pin<Box<dyn Future<Output = Reply> + Send + 'a>>;
 
 pub struct Route {
@@ -100,6 +98,54 @@ pub static ROUTES: &[Route] = &[
         path: "/detector/{detectorId}/master/disassociate",
         operation: "DisassociateFromMasterAccount",
         handler: handler!(membership::disassociate),
+    },
+    Route {
+        method: Method::POST,
+        path: "/detector/{detectorId}/member",
+        operation: "CreateMembers",
+        handler: handler!(members::create),
+    },
+    Route {
+        method: Method::GET,
+        path: "/detector/{detectorId}/member",
+        operation: "ListMembers",
+        handler: handler!(members::list),
+    },
+    Route {
+        method: Method::POST,
+        path: "/detector/{detectorId}/member/invite",
+        operation: "InviteMembers",
+        handler: handler!(members::invite),
+    },
+    Route {
+        method: Method::POST,
+        path: "/detector/{detectorId}/member/get",
+        operation: "GetMembers",
+        handler: handler!(members::get),
+    },
+    Route {
+        method: Method::POST,
+        path: "/detector/{detectorId}/member/disassociate",
+        operation: "DisassociateMembers",
+        handler: handler!(members::disassociate),
+    },
+    Route {
+        method: Method::POST,
+        path: "/detector/{detectorId}/member/delete",
+        operation: "DeleteMembers",
+        handler: handler!(members::delete),
+    },
+    Route {
+        method: Method::POST,
+        path: "/detector/{detectorId}/member/start",
+        operation: "StartMonitoringMembers",
+        handler: handler!(members::start),
+    },
+    Route {
+        method: Method::POST,
+        path: "/detector/{detectorId}/member/stop",
+        operation: "StopMonitoringMembers",
+        handler: handler!(members::stop),
     },
 ];
 

@@ -1,6 +1,7 @@
-//! `nextToken`: opaque to clients. It holds the inviter a page ended at
-//! and the account it was issued to, so that a token only ever continues
-//! its own caller's listing. The partition read is always the caller's
+//! `nextToken`: opaque to clients. It holds which listing it continues,
+//! the account a page ended at (an inviter or a member) and the account it
+//! was issued to, so that a token only ever continues its own caller's
+//! listing of the same kind. The partition read is always the caller's
 //! whatever a token holds; a token this service did not issue is a 400.
 
 use base64::Engine as _;
@@ -9,10 +10,24 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use super::error::InputError;
 use crate::domain::AccountId;
 
-const VERSION: &[u8] = b"gdi1";
+/// What a token continues; each has its own version tag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Listing {
+    Invitations,
+    Members,
+}
 
-pub fn encode(caller: &AccountId, after: &AccountId) -> String {
-    let mut raw = VERSION.to_vec();
+impl Listing {
+    fn tag(self) -> &'static [u8] {
+        match self {
+            Listing::Invitations => b"gdi1",
+            Listing::Members => b"gdm1",
+        }
+    }
+}
+
+pub fn encode(listing: Listing, caller: &AccountId, after: &AccountId) -> String {
+    let mut raw = listing.tag().to_vec();
     raw.extend_from_slice(caller.as_str().as_bytes());
     raw.extend_from_slice(after.as_str().as_bytes());
     URL_SAFE_NO_PAD.encode(raw)
@@ -22,10 +37,10 @@ pub fn not_issued() -> InputError {
     InputError::invalid("nextToken", "is not a token this service issued")
 }
 
-/// The inviter to continue after, for `caller`.
-pub fn decode(token: &str, caller: &AccountId) -> Result<AccountId, InputError> {
+/// The account to continue `listing` after, for `caller`.
+pub fn decode(listing: Listing, token: &str, caller: &AccountId) -> Result<AccountId, InputError> {
     let raw = URL_SAFE_NO_PAD.decode(token).map_err(|_| not_issued())?;
-    let rest = raw.strip_prefix(VERSION).ok_or_else(not_issued)?;
+    let rest = raw.strip_prefix(listing.tag()).ok_or_else(not_issued)?;
     if rest.len() != 2 * AccountId::LEN {
         return Err(not_issued());
     }
@@ -56,12 +71,16 @@ mod tests {
     #[test]
     fn a_token_continues_only_its_own_callers_listing() {
         let (me, other, after) = (id("111122223333"), id("444455556666"), id("210000000007"));
-        let token = encode(&me, &after);
-        assert_eq!(decode(&token, &me), Ok(after.clone()));
+        let token = encode(Listing::Invitations, &me, &after);
+        assert_eq!(decode(Listing::Invitations, &token, &me), Ok(after.clone()));
         assert_eq!(
-            decode(&token, &other).unwrap_err().message(),
+            decode(Listing::Invitations, &token, &other)
+                .unwrap_err()
+                .message(),
             "nextToken: was issued to another account"
         );
+        let members = encode(Listing::Members, &me, &after);
+        assert_eq!(decode(Listing::Members, &members, &me), Ok(after.clone()));
         let not_digits = URL_SAFE_NO_PAD.encode(b"gdi1111122223333abcdefghijkl");
         let other_version = URL_SAFE_NO_PAD.encode(b"gdi2111122223333210000000007");
         let cases = [
@@ -71,10 +90,13 @@ mod tests {
             &format!("{token}A"),
             &not_digits,
             &other_version,
+            &members,
         ];
         for forged in cases {
             assert_eq!(
-                decode(forged, &me).unwrap_err().message(),
+                decode(Listing::Invitations, forged, &me)
+                    .unwrap_err()
+                    .message(),
                 "nextToken: is not a token this service issued",
                 "{forged}"
             );

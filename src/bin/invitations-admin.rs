@@ -1,10 +1,10 @@
-//! Admin tool: writes invitations in the table's documented layout, as the
-//! inviter side would. Usage: see `invitations-admin help`.
+//! Admin tool: sets up relationships locally, either side's operations
+//! one account at a time. Usage: see `invitations-admin help`.
 
 use std::process::ExitCode;
 
 use aws_sdk_dynamodb::error::DisplayErrorContext;
-use guardduty_invitations::domain::{AccountId, Action};
+use guardduty_invitations::domain::{AccountId, Action, MemberAction, Reason};
 use guardduty_invitations::inviter::{self, ChangeError};
 use guardduty_invitations::store::Store;
 use guardduty_invitations::table;
@@ -14,24 +14,49 @@ usage: invitations-admin <command> [args]
 
   ping                              check that DynamoDB answers
   create-table                      create the table (TABLE_NAME) if missing
-  invite       INVITEE INVITER      INVITER invites INVITEE: status Invited
-  accept       INVITEE INVITER      INVITEE accepts: status Enabled
-  disassociate INVITEE INVITER      the relationship ends: status Removed
-  seed         INVITEE              one invitation in every state for INVITEE
-  seed-many    INVITEE COUNT        COUNT invitations (Invited) for INVITEE, for paging
+  invite       MEMBER ADMIN         ADMIN creates (if needed) and invites MEMBER: Invited
+  accept       MEMBER ADMIN         MEMBER accepts: Enabled on both sides
+  decline      MEMBER ADMIN         MEMBER declines: Declined
+  disassociate MEMBER ADMIN         ADMIN disassociates MEMBER: Removed on both sides
+  resign       MEMBER               MEMBER leaves its administrator: Resigned, Removed
+  stop         MEMBER ADMIN         ADMIN stops monitoring MEMBER: Disabled
+  seed         MEMBER               one invitation in every state for MEMBER
+  seed-admin   ADMIN                members in every status for ADMIN
+  seed-many    MEMBER COUNT         COUNT invitations (Invited) for MEMBER, for paging
 
-The table is TABLE_NAME (default Invitations); the endpoint comes from the
-standard AWS settings, e.g. AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:8000.";
+Every command goes through the same store calls as the API. The table is
+TABLE_NAME (default Invitations); the endpoint comes from the standard AWS
+settings, e.g. AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:8000.";
 
-/// The inviters `seed` invites the demo account from, and the actions that
-/// then bring each invitation to its state; documented in the README.
-const SEED: [(&str, &[Action]); 5] = [
+/// What happens to a relationship after the invitation, in order.
+#[derive(Clone, Copy)]
+enum Then {
+    Accept,
+    Decline,
+    Disassociate,
+    Resign,
+    Stop,
+}
+
+/// The administrators `seed` invites the demo member from, and what then
+/// happens to each invitation; documented in the README.
+const SEED: [(&str, &[Then]); 5] = [
     ("210000000001", &[]),
-    ("210000000002", &[Action::Decline]),
+    ("210000000002", &[Then::Decline]),
     // One administrator at a time: 4's membership ends before 3's begins.
-    ("210000000004", &[Action::Accept, Action::Disassociate]),
-    ("210000000003", &[Action::Accept]),
+    ("210000000004", &[Then::Accept, Then::Disassociate]),
+    ("210000000003", &[Then::Accept]),
     ("210000000005", &[]),
+];
+
+/// The members `seed-admin` gives an administrator, one in every status
+/// but Enabled (the demo member is that one); documented in the README.
+const SEED_ADMIN: [(&str, Option<&[Then]>); 5] = [
+    ("310000000001", None),
+    ("310000000002", Some(&[])),
+    ("310000000003", Some(&[Then::Accept, Then::Stop])),
+    ("310000000004", Some(&[Then::Accept, Then::Disassociate])),
+    ("310000000005", Some(&[Then::Accept, Then::Resign])),
 ];
 
 #[tokio::main(flavor = "current_thread")]
@@ -52,11 +77,14 @@ async fn run(args: &[&str]) -> Result<(), String> {
     let client = aws_sdk_dynamodb::Client::new(&sdk_config);
     let table = table::name_from_env();
     let store = Store::new(client.clone(), &table);
-    let change = async |action, invitee: &str, inviter: &str| {
-        let (invitee, inviter) = (account(invitee)?, account(inviter)?);
-        inviter::apply(&store, action, &invitee, &inviter)
-            .await
-            .map_err(|e| format!("{invitee} <- {inviter}: {e}"))
+    let pair = |member: &str, admin: &str| Ok::<_, String>((account(member)?, account(admin)?));
+    let relationship = async |then: Option<Then>, member: &str, admin: &str| {
+        let (member, admin) = pair(member, admin)?;
+        let done = match then {
+            None => inviter::invite(&store, &admin, &member).await,
+            Some(then) => happen(&store, then, &member, &admin).await,
+        };
+        done.map_err(|e| format!("{member} <- {admin}: {e}"))
     };
     match args {
         ["ping"] => {
@@ -78,17 +106,25 @@ async fn run(args: &[&str]) -> Result<(), String> {
             );
             Ok(())
         }
-        ["invite", invitee, inviter] => change(Action::Invite, invitee, inviter).await,
-        ["accept", invitee, inviter] => change(Action::Accept, invitee, inviter).await,
-        ["disassociate", invitee, inviter] => change(Action::Disassociate, invitee, inviter).await,
-        ["seed", invitee] => seed(&store, &account(invitee)?).await,
-        ["seed-many", invitee, count] => {
+        ["invite", member, admin] => relationship(None, member, admin).await,
+        ["accept", member, admin] => relationship(Some(Then::Accept), member, admin).await,
+        ["decline", member, admin] => relationship(Some(Then::Decline), member, admin).await,
+        ["disassociate", member, admin] => {
+            relationship(Some(Then::Disassociate), member, admin).await
+        }
+        ["stop", member, admin] => relationship(Some(Then::Stop), member, admin).await,
+        ["resign", member] => inviter::resign(&store, &account(member)?)
+            .await
+            .map_err(|e| format!("{member}: {e}")),
+        ["seed", member] => seed(&store, &account(member)?).await,
+        ["seed-admin", admin] => seed_admin(&store, &account(admin)?).await,
+        ["seed-many", member, count] => {
             let count: u32 = count
                 .parse()
                 .ok()
                 .filter(|n| *n <= 9999)
                 .ok_or("COUNT must be a number up to 9999")?;
-            seed_many(&store, &account(invitee)?, count).await
+            seed_many(&store, &account(member)?, count).await
         }
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
@@ -98,35 +134,75 @@ async fn run(args: &[&str]) -> Result<(), String> {
     }
 }
 
-/// Idempotent: an invitation that is already there is left as it is.
-async fn seed(store: &Store, invitee: &AccountId) -> Result<(), String> {
-    for (inviter, actions) in SEED {
-        let inviter = account(inviter)?;
-        match inviter::apply(store, Action::Invite, invitee, &inviter).await {
-            Ok(()) => {}
-            Err(ChangeError::Refused { .. }) => continue,
-            Err(e) => return Err(e.to_string()),
+async fn happen(
+    store: &Store,
+    then: Then,
+    member: &AccountId,
+    admin: &AccountId,
+) -> Result<(), ChangeError> {
+    match then {
+        Then::Accept => inviter::accept(store, member, admin).await,
+        Then::Decline => inviter::answer(store, Action::Decline, member, admin).await,
+        Then::Disassociate => {
+            inviter::change(store, MemberAction::Disassociate, admin, member).await
         }
-        for action in actions {
-            inviter::apply(store, *action, invitee, &inviter)
-                .await
-                .map_err(|e| e.to_string())?;
-        }
+        Then::Resign => inviter::resign(store, member).await,
+        Then::Stop => inviter::change(store, MemberAction::Stop, admin, member).await,
     }
-    println!("seeded the sample invitations for {invitee} (see the README)");
+}
+
+/// Invites `member` from `admin`, then lets `then` happen. Idempotent: a
+/// relationship that already exists is left as it is.
+async fn relate(
+    store: &Store,
+    member: &AccountId,
+    admin: &AccountId,
+    then: &[Then],
+) -> Result<(), String> {
+    match inviter::invite(store, admin, member).await {
+        Ok(()) => {}
+        Err(ChangeError::Refused(Reason::AlreadyInvited)) => return Ok(()),
+        Err(e) => return Err(format!("{member} <- {admin}: {e}")),
+    }
+    for step in then {
+        happen(store, *step, member, admin)
+            .await
+            .map_err(|e| format!("{member} <- {admin}: {e}"))?;
+    }
     Ok(())
 }
 
-/// Invitations from inviters 22000000NNNN; idempotent like `seed`.
-async fn seed_many(store: &Store, invitee: &AccountId, count: u32) -> Result<(), String> {
-    for i in 0..count {
-        let inviter = account(&format!("2200000{i:05}"))?;
-        match inviter::apply(store, Action::Invite, invitee, &inviter).await {
-            Ok(()) | Err(ChangeError::Refused { .. }) => {}
-            Err(e) => return Err(e.to_string()),
+async fn seed(store: &Store, member: &AccountId) -> Result<(), String> {
+    for (admin, then) in SEED {
+        relate(store, member, &account(admin)?, then).await?;
+    }
+    println!("seeded the sample invitations for {member} (see the README)");
+    Ok(())
+}
+
+async fn seed_admin(store: &Store, admin: &AccountId) -> Result<(), String> {
+    for (member, then) in SEED_ADMIN {
+        let member = account(member)?;
+        match then {
+            None => {
+                match inviter::create(store, admin, &member, &inviter::demo_email(&member)).await {
+                    Ok(()) | Err(ChangeError::Refused(Reason::AlreadyMember)) => {}
+                    Err(e) => return Err(format!("{member} <- {admin}: {e}")),
+                }
+            }
+            Some(then) => relate(store, &member, admin, then).await?,
         }
     }
-    println!("seeded {count} invitations for {invitee}");
+    println!("seeded the sample members of {admin} (see the README)");
+    Ok(())
+}
+
+/// Invitations from administrators 22000000NNNN; idempotent like `seed`.
+async fn seed_many(store: &Store, member: &AccountId, count: u32) -> Result<(), String> {
+    for i in 0..count {
+        relate(store, member, &account(&format!("2200000{i:05}"))?, &[]).await?;
+    }
+    println!("seeded {count} invitations for {member}");
     Ok(())
 }
 

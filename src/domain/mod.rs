@@ -1,14 +1,17 @@
-//! The invitation vocabulary: account and detector IDs, relationship
-//! states, the state machine (`transitions`) and the answers with their
-//! texts (`reason`). Nothing here knows about HTTP or DynamoDB.
+//! The vocabulary of both views of a relationship: account and detector
+//! IDs, the invitation's states and state machine (`transitions`), the
+//! member record's (`members`), and the answers with their texts
+//! (`reason`). Nothing here knows about HTTP or DynamoDB.
 
 use std::fmt;
 
+mod members;
 mod reason;
 mod transitions;
 
+pub use members::{Email, EmailError, MEMBER_TRANSITIONS, MemberAction, MemberStatus};
 pub use reason::{AcceptRefusal, Outcome, Reason};
-pub use transitions::{Action, TRANSITIONS, Transition};
+pub use transitions::{Action, Named, TRANSITIONS, Transition};
 
 /// A 12-digit AWS account ID. The only way to get one is [`AccountId::parse`],
 /// so every `AccountId` in the program is valid.
@@ -106,6 +109,12 @@ impl Status {
 
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|status| status.as_str() == s)
+    }
+}
+
+impl Named for Status {
+    fn as_str(self) -> &'static str {
+        Status::as_str(self)
     }
 }
 

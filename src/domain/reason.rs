@@ -1,5 +1,7 @@
-//! What the invitee is told: per account of a batch (`Outcome`, `Reason`)
-//! and why an accept was refused (`AcceptRefusal`). Each has its own text.
+//! What callers are told: per account of a batch (`Outcome`, `Reason`),
+//! the member's and the administrator's, and why an accept was refused
+//! (`AcceptRefusal`). Each has its own text; the administrator's are
+//! GuardDuty's own words.
 
 use super::{AccountId, Action, Status};
 
@@ -30,6 +32,27 @@ pub enum Reason {
     GoneAfterRetry,
     /// Any other store failure for this account: nothing was written.
     StoreFailure,
+    /// The request ran out of time before this account's write was sent.
+    OutOfTime,
+    /// CreateMembers: a record for the account exists already.
+    AlreadyMember,
+    /// CreateMembers of the caller's own account.
+    CannotBeOwnMember,
+    /// InviteMembers of the caller's own account.
+    CannotInviteSelf,
+    /// InviteMembers of a member already invited or associated.
+    AlreadyInvited,
+    /// InviteMembers of an account never created as a member.
+    EmailMissing,
+    /// Get, disassociate, delete, start and stop of an account that is not
+    /// a member (or, for disassociate, start and stop, not associated).
+    NotMember,
+    /// DeleteMembers of an associated member.
+    StillAssociatedMember,
+    /// CreateMembers past `MEMBER_LIMIT`.
+    MemberLimit,
+    /// Create and invite by a caller that is an associated member itself.
+    CallerIsMember,
 }
 
 impl Reason {
@@ -75,8 +98,44 @@ impl Reason {
                  unchanged."
                     .into()
             }
+            Reason::OutOfTime => {
+                "The request ran out of time before this account was changed; nothing was \
+                 changed for it. Retry this account."
+                    .into()
+            }
+            Reason::AlreadyMember => rejected(
+                "the given account ID is already a member or associated member of the current \
+                 account",
+            ),
+            Reason::CannotBeOwnMember => rejected("an account cannot become a member of itself"),
+            Reason::CannotInviteSelf => rejected("the current account cannot invite itself"),
+            Reason::AlreadyInvited => rejected(
+                "the current account has already invited or is already the GuardDuty master of \
+                 the given member account ID",
+            ),
+            Reason::EmailMissing => rejected("member account's email address is missing"),
+            Reason::NotMember => rejected(
+                "the given account ID is not an associated member of account the current account",
+            ),
+            Reason::StillAssociatedMember => rejected(
+                "the current account cannot delete the given member account ID since it is still \
+                 associated to it",
+            ),
+            Reason::MemberLimit => rejected(
+                "the current account cannot create anymore members since it cannot exceed the \
+                 maximum number of allowed members",
+            ),
+            Reason::CallerIsMember => rejected(
+                "the current account cannot create members since it is already an associated \
+                 member of another master account",
+            ),
         }
     }
+}
+
+/// GuardDuty's form of a per-account refusal.
+fn rejected(why: &str) -> String {
+    format!("The request is rejected because {why}.")
 }
 
 /// Why accepting an administrator's invitation was refused. Nothing was
@@ -91,6 +150,11 @@ pub enum AcceptRefusal {
     /// The caller already has another administrator.
     AssociatedWithOther(AccountId),
     UnknownStatus(String),
+    /// The administrator's record of the caller is no longer Invited: the
+    /// administrator disassociated or deleted it meanwhile.
+    Withdrawn,
+    /// The caller has created, invited or associated members of its own.
+    HasMembers,
 }
 
 impl AcceptRefusal {
@@ -127,6 +191,15 @@ impl AcceptRefusal {
                     "The invitation has an unrecognized status {status:?}; nothing was changed."
                 )
             }
+            AcceptRefusal::Withdrawn => {
+                "The administrator no longer invites this account (it disassociated or deleted \
+                 it as a member); accepting needs a new invitation."
+                    .into()
+            }
+            AcceptRefusal::HasMembers => rejected(
+                "the current account cannot accept invitations since it still has created, \
+                 invited or associated members",
+            ),
         }
     }
 }
@@ -148,6 +221,16 @@ mod tests {
             Reason::Transient,
             Reason::GoneAfterRetry,
             Reason::StoreFailure,
+            Reason::OutOfTime,
+            Reason::AlreadyMember,
+            Reason::CannotBeOwnMember,
+            Reason::CannotInviteSelf,
+            Reason::AlreadyInvited,
+            Reason::EmailMissing,
+            Reason::NotMember,
+            Reason::StillAssociatedMember,
+            Reason::MemberLimit,
+            Reason::CallerIsMember,
         ];
         let refusals = [
             AcceptRefusal::OwnAccount,
@@ -157,6 +240,8 @@ mod tests {
             AcceptRefusal::Removed,
             AcceptRefusal::AssociatedWithOther(AccountId::parse("111122223333").unwrap()),
             AcceptRefusal::UnknownStatus("Bogus".into()),
+            AcceptRefusal::Withdrawn,
+            AcceptRefusal::HasMembers,
         ];
         let texts: std::collections::HashSet<String> = reasons
             .iter()

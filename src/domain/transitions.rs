@@ -1,11 +1,18 @@
-//! The state machine, as data: every action, the states it starts from
-//! and where it leads.
+//! The invitation's state machine, as data: every action, the states it
+//! starts from and where it leads. The member record's is in `members`.
 
 use super::{Outcome, Reason, Status};
 
-/// Everything that can happen to an invitation. The invitee (the caller of
-/// this API) declines, deletes, accepts and disassociates; the inviter side
-/// invites and, removing a member, disassociates too.
+/// A status as its item holds it.
+pub trait Named: Copy {
+    fn as_str(self) -> &'static str;
+}
+
+/// Everything that can happen to an invitation. The invitee (the member)
+/// declines, deletes, accepts and disassociates; the administrator
+/// invites, revokes an invitation by disassociating an invited member,
+/// ends an association (`Disassociate` too), and withdraws the invitation
+/// when it deletes the member.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
     Invite,
@@ -13,56 +20,49 @@ pub enum Action {
     Decline,
     Delete,
     Disassociate,
+    Revoke,
+    Withdraw,
 }
 
-/// One row of the state machine: the states an action starts from and
-/// where it leads. DynamoDB enforces `from` as the write's condition.
+/// One row of a state machine: the states an action starts from and where
+/// it leads. DynamoDB enforces `from` as the write's condition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Transition {
-    pub action: Action,
-    pub from: &'static [Status],
-    /// Whether the action may also start from no invitation at all.
+pub struct Transition<A: 'static, S: 'static> {
+    pub action: A,
+    pub from: &'static [S],
+    /// Whether the action may also start from no item at all.
     pub from_nothing: bool,
-    /// `None`: the invitation is deleted.
-    pub to: Option<Status>,
+    /// `None`: the item is deleted.
+    pub to: Option<S>,
 }
 
-/// The state machine, as data.
-pub const TRANSITIONS: [Transition; 5] = [
-    Transition {
-        action: Action::Invite,
-        from: &[Status::Declined, Status::Removed],
-        from_nothing: true,
-        to: Some(Status::Invited),
-    },
-    Transition {
-        action: Action::Accept,
-        from: &[Status::Invited],
-        from_nothing: false,
-        to: Some(Status::Enabled),
-    },
-    Transition {
-        action: Action::Decline,
-        from: &[Status::Invited, Status::Removed],
-        from_nothing: false,
-        to: Some(Status::Declined),
-    },
-    Transition {
-        action: Action::Delete,
-        from: &[Status::Declined],
-        from_nothing: false,
-        to: None,
-    },
-    Transition {
-        action: Action::Disassociate,
-        from: &[Status::Enabled],
-        from_nothing: false,
-        to: Some(Status::Removed),
-    },
-];
+impl<A, S> Transition<A, S> {
+    pub const fn new(action: A, from: &'static [S], from_nothing: bool, to: Option<S>) -> Self {
+        Self {
+            action,
+            from,
+            from_nothing,
+            to,
+        }
+    }
+}
+
+/// The invitation's state machine, as data.
+pub const TRANSITIONS: [Transition<Action, Status>; 7] = {
+    use Status::*;
+    [
+        Transition::new(Action::Invite, &[Declined, Removed], true, Some(Invited)),
+        Transition::new(Action::Accept, &[Invited], false, Some(Enabled)),
+        Transition::new(Action::Decline, &[Invited, Removed], false, Some(Declined)),
+        Transition::new(Action::Delete, &[Declined], false, None),
+        Transition::new(Action::Disassociate, &[Enabled], false, Some(Removed)),
+        Transition::new(Action::Revoke, &[Invited], false, Some(Removed)),
+        Transition::new(Action::Withdraw, &[Invited, Declined, Removed], true, None),
+    ]
+};
 
 impl Action {
-    pub fn transition(self) -> &'static Transition {
+    pub fn transition(self) -> &'static Transition<Action, Status> {
         TRANSITIONS
             .iter()
             .find(|t| t.action == self)
@@ -91,12 +91,15 @@ mod tests {
 
     #[test]
     fn every_action_has_exactly_one_transition() {
+        use Action::*;
         for action in [
-            Action::Invite,
-            Action::Accept,
-            Action::Decline,
-            Action::Delete,
-            Action::Disassociate,
+            Invite,
+            Accept,
+            Decline,
+            Delete,
+            Disassociate,
+            Revoke,
+            Withdraw,
         ] {
             let rows = TRANSITIONS.iter().filter(|t| t.action == action).count();
             assert_eq!(rows, 1, "{action:?}");

@@ -8,10 +8,11 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::delete_item::builders::DeleteItemFluentBuilder;
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::{
-    AttributeValue, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update,
+    AttributeValue, ConditionCheck, Delete, Put, ReturnValuesOnConditionCheckFailure,
+    TransactWriteItem, Update,
 };
 
-use crate::domain::{Status, Transition};
+use crate::domain::{Named, Transition};
 use crate::table;
 
 pub type Item = HashMap<String, AttributeValue>;
@@ -28,8 +29,9 @@ pub struct Write {
 }
 
 impl Write {
-    /// The write of `transition`, stamping `updatedAt` with `now`.
-    pub fn of(transition: &Transition, now: &str) -> Self {
+    /// The write of `transition` (of an invitation or of a member record),
+    /// stamping `updatedAt` with `now`.
+    pub fn of<A, S: Named>(transition: &Transition<A, S>, now: &str) -> Self {
         let mut write = Write {
             condition: String::new(),
             update: None,
@@ -121,7 +123,7 @@ pub fn transact_update(write: Write, table: &str, key: Item) -> TransactWriteIte
         .table_name(table)
         .set_key(Some(key))
         .set_update_expression(write.update)
-        .condition_expression(write.condition)
+        .set_condition_expression((!write.condition.is_empty()).then_some(write.condition))
         .set_expression_attribute_names(Some(write.names))
         .set_expression_attribute_values(Some(write.values))
         .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
@@ -130,14 +132,56 @@ pub fn transact_update(write: Write, table: &str, key: Item) -> TransactWriteIte
     TransactWriteItem::builder().update(update).build()
 }
 
-pub fn status_value(status: Status) -> AttributeValue {
+/// This write (which must delete) as one item of a transaction.
+pub fn transact_delete(write: Write, table: &str, key: Item) -> TransactWriteItem {
+    let delete = Delete::builder()
+        .table_name(table)
+        .set_key(Some(key))
+        .condition_expression(write.condition)
+        .set_expression_attribute_names(Some(write.names))
+        .set_expression_attribute_values(Some(write.values))
+        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+        .build()
+        .expect("table, key and condition are set");
+    TransactWriteItem::builder().delete(delete).build()
+}
+
+/// This write's condition alone, checked on `key` as one item of a
+/// transaction.
+pub fn transact_check(write: Write, table: &str, key: Item) -> TransactWriteItem {
+    let check = ConditionCheck::builder()
+        .table_name(table)
+        .set_key(Some(key))
+        .condition_expression(write.condition)
+        .set_expression_attribute_names(Some(write.names))
+        .set_expression_attribute_values((!write.values.is_empty()).then_some(write.values))
+        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+        .build()
+        .expect("table, key and condition are set");
+    TransactWriteItem::builder().condition_check(check).build()
+}
+
+/// `item`, put in a transaction on condition that no item has its key.
+pub fn transact_put_new(item: Item, table: &str) -> TransactWriteItem {
+    let put = Put::builder()
+        .table_name(table)
+        .set_item(Some(item))
+        .condition_expression("attribute_not_exists(#sort)")
+        .expression_attribute_names("#sort", table::INVITER)
+        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+        .build()
+        .expect("table and item are set");
+    TransactWriteItem::builder().put(put).build()
+}
+
+pub fn status_value(status: impl Named) -> AttributeValue {
     AttributeValue::S(status.as_str().to_owned())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Action;
+    use crate::domain::{Action, Status};
 
     #[test]
     fn decline_is_conditioned_on_its_starting_states_and_stamps_the_time() {

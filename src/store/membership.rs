@@ -1,25 +1,24 @@
-//! One administrator at a time, enforced by DynamoDB: accepting writes the
-//! invitation (Invited -> Enabled) and the member's membership item in one
-//! transaction, the item's put conditioned on its absence; ending the
-//! membership deletes the item and moves the invitation Enabled -> Removed
-//! in one transaction. The cancellation reasons (`ALL_OLD`) say why a
-//! transaction was refused, without another read. The requests themselves
-//! are built by public functions ([`get`], [`accept_items`],
-//! [`end_items`]), which the benchmark's floors send too.
+//! The member's side of a relationship, enforced by DynamoDB: accepting
+//! moves the invitation and the administrator's record of the member to
+//! Enabled and puts the member's membership item, in one transaction, the
+//! item's put conditioned on its absence; ending the membership deletes the
+//! item and moves the invitation to Removed and the record to Resigned (or,
+//! when the administrator ends it, Removed) in one transaction. The
+//! cancellation reasons (`ALL_OLD`) say why a transaction was refused,
+//! without another read. The requests are built by public functions
+//! ([`get`], [`accept_items`], [`end_items`]), which the benchmark's floors
+//! send too.
 
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::error::DisplayErrorContext;
 use aws_sdk_dynamodb::operation::get_item::builders::GetItemFluentBuilder;
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{
-    AttributeValue, Delete, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem,
-};
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
 
-use super::expr::{Item, Write, transact_update};
-use super::{Store, StoreError, classify};
-use crate::domain::{AcceptRefusal, AccountId, Action, Status};
+use super::expr::{Item, Write, transact_delete, transact_put_new, transact_update};
+use super::transact::Transacted;
+use super::{Store, StoreError, classify, summary};
+use crate::domain::{AcceptRefusal, AccountId, Action, MemberAction, Status};
 use crate::table;
 
 /// A member's administrator, as its membership item holds it.
@@ -47,16 +46,18 @@ impl Store {
         item.as_ref().map(membership).transpose()
     }
 
-    /// `member` accepts `administrator`'s invitation `invitation_id`. The
-    /// invitation is read first: its `invitedAt` goes into the membership
-    /// item, and no write can copy an attribute from another item. The
-    /// transaction is conditioned on what was read, so a change in between
-    /// refuses it rather than being overwritten.
+    /// `member` accepts `administrator`'s invitation `invitation_id`, on
+    /// its detector `detector_id`. The invitation is read first: its
+    /// `invitedAt` goes into the membership item, and no write can copy an
+    /// attribute from another item. The transaction is conditioned on what
+    /// was read, so a change in between refuses it rather than being
+    /// overwritten.
     pub async fn accept(
         &self,
         member: &AccountId,
         administrator: &AccountId,
         invitation_id: &str,
+        detector_id: &str,
     ) -> Result<Result<(), AcceptRefusal>, StoreError> {
         let key = HashMap::from(table::key(member, administrator));
         let Some(invitation) = self.get(key).await? else {
@@ -68,22 +69,23 @@ impl Store {
             Acceptable::AlreadyAccepted => return Ok(Ok(())),
             Acceptable::No(refused) => return Ok(Err(refused)),
         }
-        let invited_at = table::text(&invitation, table::INVITED_AT);
-        let items = accept_items(
-            &self.table,
+        let accepted = Accepted {
             member,
             administrator,
             invitation_id,
-            &invited_at,
-            &table::now(),
-        );
-        let Some([invitation, membership_reason]) = self.transact(items).await? else {
-            return Ok(Ok(()));
+            invited_at: &table::text(&invitation, table::INVITED_AT),
+            detector_id,
         };
+        let refused = self
+            .transact(accept_items(&self.table, &accepted, &table::now()))
+            .await?;
+        if let Transacted::Applied = refused {
+            return Ok(Ok(()));
+        }
         // The membership item's reason first: another administrator, or
         // this very accept applied by a concurrent request.
-        if let Some(item) = membership_reason.flatten() {
-            let current = membership(&item)?;
+        if let Some(item) = refused.failed(1).flatten() {
+            let current = membership(item)?;
             return Ok(
                 if current.administrator == *administrator && current.invitation_id == invitation_id
                 {
@@ -93,19 +95,23 @@ impl Store {
                 },
             );
         }
-        Ok(Err(match invitation.flatten() {
-            None => AcceptRefusal::NoInvitation,
-            Some(item) => match acceptable(&item, invitation_id) {
-                Acceptable::No(refused) => refused,
+        if let Some(invitation) = refused.failed(0) {
+            return match invitation.map(|item| acceptable(item, invitation_id)) {
+                None => Ok(Err(AcceptRefusal::NoInvitation)),
+                Some(Acceptable::No(refusal)) => Ok(Err(refusal)),
                 // Enabled with this ID, yet no membership item: another
                 // writer broke the layout. Nothing changed.
-                Acceptable::AlreadyAccepted => {
-                    return Err(broken("an Enabled invitation without its membership item"));
+                Some(Acceptable::AlreadyAccepted) => {
+                    Err(broken("an Enabled invitation without its membership item"))
                 }
                 // The same ID sent again at another time: the read is stale.
-                Acceptable::Yes => AcceptRefusal::InvitationIdMismatch,
-            },
-        }))
+                Some(Acceptable::Yes) => Ok(Err(AcceptRefusal::InvitationIdMismatch)),
+            };
+        }
+        if refused.failed(3).is_some() {
+            return Ok(Err(AcceptRefusal::HasMembers));
+        }
+        Ok(Err(AcceptRefusal::Withdrawn))
     }
 
     /// The member leaves its administrator, if it has one: at most a read of
@@ -114,78 +120,36 @@ impl Store {
     pub async fn disassociate(&self, member: &AccountId) -> Result<(), StoreError> {
         if let Some(current) = self.membership(member).await? {
             // NotMember: a concurrent request ended it first.
-            self.end_membership(member, &current.administrator).await?;
+            let resign = Write::of(MemberAction::Resign.transition(), &table::now());
+            self.end_membership(member, &current.administrator, resign)
+                .await?;
         }
         Ok(())
     }
 
     /// Ends `member`'s membership of `administrator`: deletes the
-    /// membership item and moves the invitation Enabled -> Removed, both or
-    /// neither. The member's disassociate and the inviter's removal of a
-    /// member both go through here.
+    /// membership item, moves the invitation Enabled -> Removed and the
+    /// administrator's record by `record` (the member resigns), all or
+    /// nothing.
     pub async fn end_membership(
         &self,
         member: &AccountId,
         administrator: &AccountId,
+        record: Write,
     ) -> Result<Ended, StoreError> {
-        let items = end_items(&self.table, member, administrator, &table::now());
-        match self.transact(items).await? {
-            None => Ok(Ended::Ended),
+        let items = end_items(&self.table, member, administrator, record, &table::now());
+        let refused = self.transact(items).await?;
+        match (refused.failed(1), refused.failed(0), refused.failed(2)) {
+            (None, None, None) => Ok(Ended::Ended),
             // No membership item, or another administrator's.
-            Some([Some(_), _]) => Ok(Ended::NotMember),
-            // The membership item names this administrator but the invitation
-            // is not Enabled: another writer broke the layout. Nothing changed.
-            Some([None, _]) => Err(broken("the membership item and its invitation disagree")),
+            (Some(_), _, _) => Ok(Ended::NotMember),
+            // The membership item names this administrator, but the
+            // invitation or the record disagrees: another writer broke
+            // the layout. Nothing changed.
+            _ => Err(broken(
+                "the membership item, its invitation and its record disagree",
+            )),
         }
-    }
-
-    /// One `TransactWriteItems`. `Some` when a failed condition refused it:
-    /// for each of the two items, `Some(old item)` if its condition failed.
-    async fn transact(
-        &self,
-        items: [TransactWriteItem; 2],
-    ) -> Result<Option<[Option<Option<Item>>; 2]>, StoreError> {
-        let result = self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(items.into()))
-            .send()
-            .await;
-        let error = match result {
-            Ok(_) => return Ok(None),
-            Err(error) => error,
-        };
-        if let Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) =
-            error.as_service_error()
-        {
-            let reasons = cancelled.cancellation_reasons();
-            let old = |i: usize| {
-                reasons
-                    .get(i)
-                    .filter(|reason| reason.code() == Some("ConditionalCheckFailed"))
-                    .map(|reason| reason.item().cloned())
-            };
-            let refused = [old(0), old(1)];
-            if refused.iter().any(Option::is_some) {
-                return Ok(Some(refused));
-            }
-            // Throttling and conflicts with other transactions come back as
-            // cancellations too, and are transient like any throttling.
-            let transient = reasons.iter().any(|reason| {
-                matches!(
-                    reason.code(),
-                    Some(
-                        "TransactionConflict" | "ThrottlingError" | "ProvisionedThroughputExceeded"
-                    )
-                )
-            });
-            if transient {
-                return Err(StoreError::Transient(
-                    DisplayErrorContext(&error).to_string(),
-                ));
-            }
-        }
-        Err(classify(error))
     }
 
     /// One consistent `GetItem`.
@@ -198,7 +162,7 @@ impl Store {
     }
 }
 
-/// The consistent `GetItem` of one item: an invitation or a membership item.
+/// The consistent `GetItem` of one item.
 pub fn get(client: &Client, table: &str, key: Item) -> GetItemFluentBuilder {
     client
         .get_item()
@@ -207,19 +171,31 @@ pub fn get(client: &Client, table: &str, key: Item) -> GetItemFluentBuilder {
         .consistent_read(true)
 }
 
-/// The transaction of `member` accepting `administrator`'s invitation
-/// `invitation_id`, sent at `invited_at`: the invitation Invited -> Enabled,
-/// conditioned on that ID and `invitedAt`, and the membership item put,
-/// conditioned on its absence. `now` stamps `updatedAt` and `acceptedAt`.
-pub fn accept_items(
-    table: &str,
-    member: &AccountId,
-    administrator: &AccountId,
-    invitation_id: &str,
-    invited_at: &str,
-    now: &str,
-) -> [TransactWriteItem; 2] {
-    let update = Write::of(Action::Accept.transition(), now)
+/// What an accept writes: who accepts whose invitation, sent when, on
+/// which of the member's detectors.
+pub struct Accepted<'a> {
+    pub member: &'a AccountId,
+    pub administrator: &'a AccountId,
+    pub invitation_id: &'a str,
+    pub invited_at: &'a str,
+    pub detector_id: &'a str,
+}
+
+/// The transaction of an accept: the invitation Invited -> Enabled,
+/// conditioned on its ID and `invitedAt`; the membership item put,
+/// conditioned on its absence; the administrator's record Invited ->
+/// Enabled under the same invitation, with the member's detector; and the
+/// member's own summary checked for no active members. `now` stamps
+/// `updatedAt` and `acceptedAt`.
+pub fn accept_items(table: &str, accepted: &Accepted<'_>, now: &str) -> Vec<TransactWriteItem> {
+    let Accepted {
+        member,
+        administrator,
+        invitation_id,
+        invited_at,
+        detector_id,
+    } = *accepted;
+    let invitation = Write::of(Action::Accept.transition(), now)
         .also_if(table::INVITATION_ID, s(invitation_id))
         .also_if(table::INVITED_AT, s(invited_at));
     let mut membership_item = HashMap::from(table::membership_key(member));
@@ -229,44 +205,60 @@ pub fn accept_items(
         (table::INVITED_AT.to_owned(), s(invited_at)),
         (table::ACCEPTED_AT.to_owned(), s(now)),
     ]);
-    let put = Put::builder()
-        .table_name(table)
-        .set_item(Some(membership_item))
-        .condition_expression("attribute_not_exists(#inviter)")
-        .expression_attribute_names("#inviter", table::INVITER)
-        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-        .build()
-        .expect("table and item are set");
-    let key = HashMap::from(table::key(member, administrator));
-    [
-        transact_update(update, table, key),
-        TransactWriteItem::builder().put(put).build(),
+    let record = Write::of(MemberAction::Accept.transition(), now)
+        .also_if(table::INVITATION_ID, s(invitation_id))
+        .set(table::DETECTOR_ID, s(detector_id));
+    vec![
+        transact_update(
+            invitation,
+            table,
+            HashMap::from(table::key(member, administrator)),
+        ),
+        transact_put_new(membership_item, table),
+        transact_update(
+            record,
+            table,
+            HashMap::from(table::record_key(administrator, member)),
+        ),
+        summary::no_active_members(table, member),
     ]
 }
 
 /// The transaction ending `member`'s membership of `administrator`: the
-/// membership item deleted, conditioned on naming `administrator`, and the
-/// invitation Enabled -> Removed, its `updatedAt` stamped with `now`.
+/// record's write `record` (Resign, or the administrator's Disassociate);
+/// the membership item deleted, conditioned on naming `administrator`; the
+/// invitation Enabled -> Removed; one active member fewer in the
+/// administrator's summary.
 pub fn end_items(
     table: &str,
     member: &AccountId,
     administrator: &AccountId,
+    record: Write,
     now: &str,
-) -> [TransactWriteItem; 2] {
-    let delete = Delete::builder()
-        .table_name(table)
-        .set_key(Some(HashMap::from(table::membership_key(member))))
-        .condition_expression("#administrator = :administrator")
-        .expression_attribute_names("#administrator", table::ADMINISTRATOR)
-        .expression_attribute_values(":administrator", s(administrator.as_str()))
-        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-        .build()
-        .expect("table and key are set");
-    let update = Write::of(Action::Disassociate.transition(), now);
-    let key = HashMap::from(table::key(member, administrator));
-    [
-        TransactWriteItem::builder().delete(delete).build(),
-        transact_update(update, table, key),
+) -> Vec<TransactWriteItem> {
+    let names_administrator = Write {
+        condition: "#administrator = :administrator".into(),
+        update: None,
+        names: HashMap::from([("#administrator".into(), table::ADMINISTRATOR.into())]),
+        values: HashMap::from([(":administrator".into(), s(administrator.as_str()))]),
+    };
+    vec![
+        transact_update(
+            record,
+            table,
+            HashMap::from(table::record_key(administrator, member)),
+        ),
+        transact_delete(
+            names_administrator,
+            table,
+            HashMap::from(table::membership_key(member)),
+        ),
+        transact_update(
+            Write::of(Action::Disassociate.transition(), now),
+            table,
+            HashMap::from(table::key(member, administrator)),
+        ),
+        summary::change(table, administrator, 0, -1),
     ]
 }
 
@@ -305,10 +297,10 @@ fn membership(item: &Item) -> Result<Membership, StoreError> {
 }
 
 /// Another writer left the table in a state these transactions never make.
-fn broken(what: &str) -> StoreError {
+pub(super) fn broken(what: &str) -> StoreError {
     StoreError::Other(format!("the table breaks its layout: {what}"))
 }
 
-fn s(value: &str) -> AttributeValue {
+pub(super) fn s(value: &str) -> AttributeValue {
     AttributeValue::S(value.to_owned())
 }

@@ -20,15 +20,23 @@ use aws_sdk_dynamodb::error::BoxError;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+use aws_sdk_dynamodb::types::TransactWriteItem;
 
-use crate::domain::{AccountId, Action, Outcome, Reason};
+use crate::domain::{AccountId, Action, MemberAction, Outcome, Reason};
 use crate::table;
 
+pub mod create;
 pub mod expr;
+pub mod fanout;
+pub mod members;
 pub mod membership;
 pub mod query;
+pub mod records;
+pub mod summary;
+pub mod transact;
 
 pub use expr::{Item, Write};
+pub use transact::Transacted;
 
 /// SDK attempts per write, the first included.
 pub const MAX_ATTEMPTS: u32 = 3;
@@ -37,6 +45,10 @@ pub const ATTEMPT_TIMEOUT: Duration = Duration::from_millis(1500);
 /// Bounds one write, retries included, so that the function answers well
 /// inside API Gateway's 29 s even when DynamoDB does not answer at all.
 pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(4);
+/// Writes of one request that run one after another start within this
+/// long of the first: a read, this budget and a last write still end
+/// inside the function's 12 s.
+pub const SERIAL_BUDGET: Duration = Duration::from_secs(2);
 
 /// The DynamoDB client configuration with this service's explicit retry and
 /// timeout policy. The endpoint comes from aws-config's standard settings
@@ -55,12 +67,15 @@ pub fn config(sdk_config: &SdkConfig) -> aws_sdk_dynamodb::config::Builder {
 
 /// Why a request to DynamoDB failed, beyond a failed condition. The text is for
 /// logs only: it may name the table and must never reach a caller.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum StoreError {
     /// Throttled, timed out or unreachable after the SDK's retries.
     Transient(String),
     /// Anything else: missing table, access denied, ...
     Other(String),
+    /// Not sent: the request had run out of time for writes one after
+    /// another.
+    OutOfTime,
 }
 
 impl StoreError {
@@ -69,6 +84,7 @@ impl StoreError {
         match self {
             StoreError::Transient(_) => Reason::Transient,
             StoreError::Other(_) => Reason::StoreFailure,
+            StoreError::OutOfTime => Reason::OutOfTime,
         }
     }
 }
@@ -77,6 +93,24 @@ impl StoreError {
 pub struct Store {
     client: Client,
     table: String,
+    /// How many member records an administrator may have.
+    member_limit: i64,
+}
+
+/// `MEMBER_LIMIT` when not set: GuardDuty's own limit.
+pub const DEFAULT_MEMBER_LIMIT: i64 = 5000;
+
+/// `MEMBER_LIMIT` (a positive number), or the default.
+pub fn member_limit_from_env() -> Result<i64, String> {
+    match std::env::var("MEMBER_LIMIT") {
+        Err(_) => Ok(DEFAULT_MEMBER_LIMIT),
+        Ok(value) if value.is_empty() => Ok(DEFAULT_MEMBER_LIMIT),
+        Ok(value) => value
+            .parse()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| format!("MEMBER_LIMIT={value:?} is not a positive number")),
+    }
 }
 
 /// What a conditional write found.
@@ -92,17 +126,39 @@ impl Store {
         Self {
             client,
             table: table.into(),
+            member_limit: DEFAULT_MEMBER_LIMIT,
+        }
+    }
+
+    pub fn with_member_limit(self, member_limit: i64) -> Self {
+        Self {
+            member_limit,
+            ..self
         }
     }
 
     /// Applies the invitee's `action` (decline or delete) to the invitation
     /// `inviter` sent to `invitee`, and says what the invitee is told.
+    /// Deleting a declined invitation also removes the administrator's
+    /// record when it is still Invited, in one transaction; when the record
+    /// is not (it was disassociated or resigned), the invitation alone goes.
     pub async fn apply(
         &self,
         action: Action,
         invitee: &AccountId,
         inviter: &AccountId,
     ) -> Result<Outcome, StoreError> {
+        if action == Action::Delete {
+            let items = forget_items(&self.table, invitee, inviter, &table::now());
+            match self.transact(items).await? {
+                Transacted::Applied => return Ok(Outcome::Processed),
+                refused => match refused.failed(0) {
+                    None => {} // Only the record's condition failed.
+                    Some(None) => return Ok(Outcome::Unprocessed(Reason::NoInvitation)),
+                    Some(Some(item)) => return Ok(action.refused(&table::status_of(item))),
+                },
+            }
+        }
         let attempts = Attempts::default();
         let written = self
             .write(action, invitee, inviter, |write| write, Some(&attempts))
@@ -180,6 +236,30 @@ impl Store {
     }
 }
 
+/// The transaction of `invitee` deleting its declined invitation from
+/// `inviter` while the inviter's record of it is still Invited: both go,
+/// and the summary counts one member fewer.
+pub fn forget_items(
+    table: &str,
+    invitee: &AccountId,
+    inviter: &AccountId,
+    now: &str,
+) -> Vec<TransactWriteItem> {
+    vec![
+        expr::transact_delete(
+            Write::of(Action::Delete.transition(), now),
+            table,
+            HashMap::from(table::key(invitee, inviter)),
+        ),
+        expr::transact_delete(
+            Write::of(MemberAction::Forget.transition(), now),
+            table,
+            HashMap::from(table::record_key(inviter, invitee)),
+        ),
+        summary::change(table, inviter, -1, -1),
+    ]
+}
+
 /// Counts the attempts of one write (the SDK retries on its own).
 #[derive(Clone, Debug, Default)]
 pub struct Attempts(Arc<AtomicU32>);
@@ -232,7 +312,7 @@ impl ConditionFailed for DeleteItemError {
 
 /// For a failed condition, the status the item had (`None`: no item);
 /// every other failure becomes a [`StoreError`].
-fn refusal<E>(error: SdkError<E>) -> Result<Option<String>, StoreError>
+pub(super) fn refusal<E>(error: SdkError<E>) -> Result<Option<String>, StoreError>
 where
     E: ConditionFailed + ProvideErrorMetadata + std::error::Error + 'static,
 {

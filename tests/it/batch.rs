@@ -3,13 +3,16 @@
 
 use std::collections::HashMap;
 
+use aws_sdk_dynamodb::types::AttributeValue;
 use guardduty_invitations::api::identity::AuthMode;
-use guardduty_invitations::domain::{Action, Reason, Status};
+use guardduty_invitations::domain::{Action, MemberAction, Reason, Status};
+use guardduty_invitations::{inviter, table};
 use serde_json::json;
 
-use crate::support::TestTable;
 use crate::support::calls::{self, DECLINE, DELETE, ids_body, unprocessed};
 use crate::support::events::{BOTH, Gateway, body_json, header};
+use crate::support::invariants::broken_invariants;
+use crate::support::{TestTable, account};
 
 /// The DynamoDB requests sent were exactly `expected` of `operation`.
 pub fn writes_only(counts: &HashMap<String, usize>, operation: &str, expected: usize) {
@@ -48,6 +51,59 @@ fn expected(action: Action, state: Option<&'static str>) -> Expect {
     }
 }
 
+/// An invitation to `invitee` in `state`, made as the API makes it (an
+/// unknown state written raw, as another writer might).
+async fn seed(table: &TestTable, invitee: &str, inviter: &str, state: Option<&str>) {
+    let store = table.store();
+    let (member, admin) = (account(invitee), account(inviter));
+    match state {
+        None => {}
+        Some("Paused") => table.put(invitee, inviter, "Paused").await,
+        Some(state) => {
+            table.invite(invitee, inviter).await;
+            match state {
+                "Declined" => inviter::answer(&store, Action::Decline, &member, &admin).await,
+                "Enabled" => inviter::accept(&store, &member, &admin).await,
+                "Removed" => {
+                    inviter::accept(&store, &member, &admin).await.unwrap();
+                    inviter::change(&store, MemberAction::Disassociate, &admin, &member).await
+                }
+                _ => Ok(()),
+            }
+            .unwrap();
+        }
+    }
+    let stamp = table::UPDATED_AT;
+    // Stamped as of long ago, so that a rewrite shows.
+    if state.is_some() {
+        table
+            .client
+            .update_item()
+            .table_name(&table.name)
+            .key(table::INVITEE, AttributeValue::S(invitee.into()))
+            .key(table::INVITER, AttributeValue::S(inviter.into()))
+            .update_expression("SET #at = :at")
+            .expression_attribute_names("#at", stamp)
+            .expression_attribute_values(":at", AttributeValue::S("2026-01-01T00:00:00Z".into()))
+            .send()
+            .await
+            .unwrap();
+    }
+}
+
+/// The invariants, but for the invitation in the unknown status, which has
+/// no record.
+async fn assert_invariants_but_paused(table: &TestTable) {
+    let items: Vec<_> = table
+        .snapshot()
+        .await
+        .into_iter()
+        .filter(|item| table::status_of(item) != "Paused")
+        .collect();
+    let broken = broken_invariants(&items);
+    assert!(broken.is_empty(), "{broken:?}");
+}
+
 /// Every row of the state table, for both operations and both gateways:
 /// one invitation in each state (from inviters 20000000000N) and the
 /// caller's own ID, in one request.
@@ -64,10 +120,12 @@ async fn decline_and_delete_follow_the_state_machine() {
         let inviters: Vec<String> = (1..=STATES.len())
             .map(|i| format!("20000000000{i}"))
             .collect();
-        for (inviter, state) in inviters.iter().zip(STATES) {
-            if let Some(state) = state {
-                table.put(caller, inviter, state).await;
-            }
+        // Through both sides' operations, as the API makes them: Removed
+        // (accepted, then disassociated) before Enabled, one administrator
+        // at a time; the unknown status as another writer might leave it.
+        let order = [3, 0, 1, 2, 4, 5];
+        for i in order {
+            seed(&table, caller, &inviters[i], STATES[i]).await;
         }
         let app = table.app(AuthMode::Iam).await;
         let mut ids: Vec<&str> = inviters.iter().map(String::as_str).collect();
@@ -88,13 +146,22 @@ async fn decline_and_delete_follow_the_state_machine() {
         }
         left.push((caller.to_owned(), Reason::OwnAccount.message()));
         assert_eq!(unprocessed(&response), left, "{action:?} via {gateway:?}");
-        // One write per distinct account other than the caller's own, no reads.
+        // One write per distinct account other than the caller's own, no
+        // reads: deleting is a transaction with the administrator's record.
         let write = if action == Action::Decline {
             "UpdateItem"
         } else {
-            "DeleteItem"
+            "TransactWriteItems"
         };
         writes_only(&table.counter.take(), write, STATES.len());
+        if action == Action::Delete {
+            let record = table.record_status(&inviters[1], caller).await;
+            assert_eq!(
+                record, None,
+                "the Invited record goes with the declined invitation"
+            );
+        }
+        assert_invariants_but_paused(&table).await;
         if action == Action::Decline {
             // The already-declined invitation is not rewritten; the declined ones are stamped.
             let stamp = |item: Option<guardduty_invitations::store::Item>| {
@@ -192,10 +259,17 @@ async fn fifty_accounts_in_every_state_are_checked_one_by_one() {
     expected.sort_by(|a, b| b.cmp(a));
     assert_eq!(order, expected);
     assert!(order.len() >= 2);
+    // Written as another writer might, the invitations have no
+    // administrator's records: each delete's transaction is refused on the
+    // missing record, then a declined invitation is deleted alone.
     let counts = table.counter.take();
     assert_eq!(
         counts,
-        HashMap::from([("UpdateItem".into(), 50), ("DeleteItem".into(), 50)])
+        HashMap::from([
+            ("UpdateItem".into(), 50),
+            ("TransactWriteItems".into(), 50),
+            ("DeleteItem".into(), 30)
+        ])
     );
 }
 

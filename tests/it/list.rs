@@ -116,8 +116,16 @@ async fn bad_paging_parameters_are_precise_400s_that_read_nothing() {
     let app = table.app(AuthMode::Iam).await;
     let (caller, other) = ("100000000204", "100000000205");
     seed(&table, caller, 3).await;
-    let theirs = token::encode(&account(other), &account("300000000000"));
-    let mine = token::encode(&account(caller), &account("300000000000"));
+    let theirs = token::encode(
+        token::Listing::Invitations,
+        &account(other),
+        &account("300000000000"),
+    );
+    let mine = token::encode(
+        token::Listing::Invitations,
+        &account(caller),
+        &account("300000000000"),
+    );
     let encoded = |token: &str| encode_query_value(token.as_bytes());
     let range = "maxResults: must be an integer from 1 to 50";
     let not_issued = "nextToken: is not a token this service issued";

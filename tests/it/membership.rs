@@ -5,43 +5,14 @@
 use std::collections::HashMap;
 
 use guardduty_invitations::api::identity::AuthMode;
-use guardduty_invitations::domain::{AcceptRefusal, Reason};
+use guardduty_invitations::domain::{AcceptRefusal, Action, MemberAction, Reason};
+use guardduty_invitations::{inviter, table};
 use serde_json::json;
 
-use crate::support::TestTable;
 use crate::support::calls::{self, Name, detector};
 use crate::support::events::{BOTH, Gateway, body_json, header};
-
-/// The membership item exists exactly when one invitation is Enabled, and
-/// names it.
-pub async fn assert_one_administrator_at_most(table: &TestTable, member: &str) {
-    let items = table.snapshot().await;
-    let mine = |item: &&guardduty_invitations::store::Item| {
-        item["inviteeAccountId"].as_s().unwrap() == member
-    };
-    let enabled: Vec<String> = items
-        .iter()
-        .filter(mine)
-        .filter(|item| {
-            item.get("relationshipStatus")
-                .and_then(|s| s.as_s().ok())
-                .map(String::as_str)
-                == Some("Enabled")
-        })
-        .map(|item| item["inviterAccountId"].as_s().unwrap().clone())
-        .collect();
-    let membership = table.item(member, "ADMINISTRATOR").await;
-    match (enabled.as_slice(), membership) {
-        ([], None) => {}
-        ([inviter], Some(item)) => {
-            assert_eq!(item["administratorAccountId"].as_s().unwrap(), inviter);
-            let invitation = table.item(member, inviter).await.unwrap();
-            assert_eq!(item["invitationId"], invitation["invitationId"]);
-            assert_eq!(item["invitedAt"], invitation["invitedAt"]);
-        }
-        (enabled, membership) => panic!("{member}: Enabled {enabled:?}, membership {membership:?}"),
-    }
-}
+use crate::support::invariants::assert_invariants;
+use crate::support::{TestTable, account};
 
 fn requests(counts: &[(&str, usize)]) -> HashMap<String, usize> {
     counts.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect()
@@ -53,8 +24,8 @@ async fn accept_show_and_leave_under_both_names() {
     let app = table.app(AuthMode::Iam).await;
     for (i, (name, gateway)) in Name::BOTH.into_iter().zip(BOTH).enumerate() {
         let (member, admin) = (format!("10000000030{i}"), "200000000301");
-        table.put(&member, admin, "Invited").await;
-        let id = format!("inv-{admin}-{member}");
+        let id = table.invite(&member, admin).await;
+        let invited_at = table::text(&table.item(&member, admin).await.unwrap(), "invitedAt");
 
         let response = calls::administrator(&app, gateway, name, &member).await;
         assert_eq!(body_json(&response), json!({}), "no administrator yet");
@@ -74,7 +45,11 @@ async fn accept_show_and_leave_under_both_names() {
             table.status(&member, admin).await.as_deref(),
             Some("Enabled")
         );
-        assert_one_administrator_at_most(&table, &member).await;
+        assert_eq!(
+            table.record_status(admin, &member).await.as_deref(),
+            Some("Enabled")
+        );
+        assert_invariants(&table).await;
         let membership = table.item(&member, "ADMINISTRATOR").await.unwrap();
         assert!(membership.contains_key("acceptedAt"));
 
@@ -93,7 +68,7 @@ async fn accept_show_and_leave_under_both_names() {
                 "accountId": admin,
                 "invitationId": id,
                 "relationshipStatus": "Enabled",
-                "invitedAt": "2026-01-01T00:00:00Z",
+                "invitedAt": invited_at,
             }})
         );
         assert_eq!(table.counter.take(), requests(&[("GetItem", 1)]));
@@ -108,7 +83,12 @@ async fn accept_show_and_leave_under_both_names() {
             table.status(&member, admin).await.as_deref(),
             Some("Removed")
         );
-        assert_one_administrator_at_most(&table, &member).await;
+        assert_eq!(
+            table.record_status(admin, &member).await.as_deref(),
+            Some("Resigned"),
+            "the administrator sees the member resigned"
+        );
+        assert_invariants(&table).await;
         let before = table.snapshot().await;
         let again = calls::disassociate(&app, gateway, name, &member).await;
         assert_eq!(
@@ -131,6 +111,12 @@ async fn accept_show_and_leave_under_both_names() {
             []
         );
         assert_eq!(table.status(&member, admin).await, None);
+        assert_eq!(
+            table.record_status(admin, &member).await.as_deref(),
+            Some("Resigned"),
+            "a resigned record outlives the invitation"
+        );
+        assert_invariants(&table).await;
     }
 }
 
@@ -147,15 +133,24 @@ async fn every_refused_accept_says_why_and_changes_nothing() {
         "200000000314",
         "200000000319",
     );
-    for (inviter, state) in [
-        (current, "Invited"),
-        (invited, "Invited"),
-        (declined, "Declined"),
-        (removed, "Removed"),
-    ] {
-        table.put(member, inviter, state).await;
+    let store = table.store();
+    let mut ids = HashMap::new();
+    for inviter in [current, invited, declined, removed] {
+        ids.insert(inviter, table.invite(member, inviter).await);
     }
-    let id = |inviter: &str| format!("inv-{inviter}-{member}");
+    let (member_id, declined_id, removed_id) =
+        (account(member), account(declined), account(removed));
+    inviter::answer(&store, Action::Decline, &member_id, &declined_id)
+        .await
+        .unwrap();
+    inviter::change(&store, MemberAction::Disassociate, &removed_id, &member_id)
+        .await
+        .unwrap();
+    let id = |inviter: &str| {
+        ids.get(inviter)
+            .cloned()
+            .unwrap_or_else(|| format!("inv-{inviter}"))
+    };
     let accepted = calls::accept(
         &app,
         Gateway::HttpV2,
@@ -188,9 +183,7 @@ async fn every_refused_accept_says_why_and_changes_nothing() {
         ),
         (
             json!({"administratorId": invited, "invitationId": id(invited)}).to_string(),
-            refused(AcceptRefusal::AssociatedWithOther(crate::support::account(
-                current,
-            ))),
+            refused(AcceptRefusal::AssociatedWithOther(account(current))),
         ),
         (
             json!({"administratorId": member, "invitationId": "x"}).to_string(),
@@ -269,7 +262,7 @@ async fn every_refused_accept_says_why_and_changes_nothing() {
         }
     }
     assert_eq!(table.snapshot().await, before);
-    assert_one_administrator_at_most(&table, member).await;
+    assert_invariants(&table).await;
     // Decline and delete still refuse the accepted invitation.
     let left = calls::unprocessed(&calls::decline(&app, Gateway::RestV1, member, &[current]).await);
     assert_eq!(
@@ -286,11 +279,12 @@ async fn a_detector_that_is_not_the_callers_is_refused_with_guardduty_s_message(
     let table = TestTable::new().await;
     let app = table.app(AuthMode::Iam).await;
     let (member, other) = ("100000000320", "100000000321");
-    table.put(member, "200000000321", "Invited").await;
+    let id = table.invite(member, "200000000321").await;
+    table.counter.take();
     let before = table.snapshot().await;
     let not_owned =
         "The request is rejected because the input detectorId is not owned by the current account.";
-    let body = json!({"administratorId": "200000000321", "invitationId": format!("inv-200000000321-{member}")}).to_string();
+    let body = json!({"administratorId": "200000000321", "invitationId": id}).to_string();
     for gateway in BOTH {
         for (detector, message) in [
             (detector(other), not_owned.to_owned()),

@@ -6,11 +6,11 @@ use guardduty_invitations::api::App;
 use guardduty_invitations::api::identity::AuthMode;
 use serde_json::json;
 
-use crate::membership::assert_one_administrator_at_most;
 use crate::support::TestTable;
 use crate::support::calls::{self, Name};
 use crate::support::events::{Gateway, body_json, header};
 use crate::support::faults::{Fault, LoseFirstAnswer, Redirect, faulty_endpoint};
+use crate::support::invariants::assert_invariants;
 
 const RETRY: &str =
     "The service was busy or did not answer in time; retry the request, which is safe to repeat.";
@@ -27,8 +27,7 @@ async fn throttled_or_conflicting_requests_are_a_500_that_says_to_retry() {
     ];
     for (i, (operation, fault)) in cases.into_iter().enumerate() {
         let (member, admin) = (format!("10000000040{i}"), "200000000401");
-        table.put(&member, admin, "Invited").await;
-        let id = format!("inv-{admin}-{member}");
+        let id = table.invite(&member, admin).await;
         let healthy = table.app(AuthMode::Iam).await;
         let redirect = Redirect::operation(operation, faulty_endpoint(fault));
         let faulty = table.app_from(
@@ -75,7 +74,7 @@ async fn throttled_or_conflicting_requests_are_a_500_that_says_to_retry() {
             before,
             "disassociate, {operation} {fault:?}"
         );
-        assert_one_administrator_at_most(&table, &member).await;
+        assert_invariants(&table).await;
     }
 }
 
@@ -85,8 +84,7 @@ async fn throttled_or_conflicting_requests_are_a_500_that_says_to_retry() {
 async fn a_transaction_whose_answer_was_lost_is_answered_as_applied() {
     let table = TestTable::new().await;
     let (member, admin) = ("100000000410", "200000000411");
-    table.put(member, admin, "Invited").await;
-    let id = format!("inv-{admin}-{member}");
+    let id = table.invite(member, admin).await;
     let app = lossy(&table).await;
     let accepted = calls::accept(
         &app,
@@ -110,7 +108,7 @@ async fn a_transaction_whose_answer_was_lost_is_answered_as_applied() {
         );
         assert_eq!(status.as_deref(), Some(expected));
     }
-    assert_one_administrator_at_most(&table, member).await;
+    assert_invariants(&table).await;
 }
 
 /// An app whose first TransactWriteItems answer is lost.

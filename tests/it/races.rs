@@ -1,34 +1,57 @@
 //! Races across several function processes (`cargo lambda watch` each,
-//! over one table), through the real aws-sdk-guardduty client: DynamoDB
-//! alone keeps one administrator at a time. After every race the membership
-//! item exists exactly when one invitation is Enabled, and names it.
+//! over one table), both sides through the real aws-sdk-guardduty client:
+//! DynamoDB alone keeps the two views in agreement, one administrator per
+//! member, and no administrator of active members an associated member.
+//! The invariants are checked after every race.
 
 use aws_sdk_guardduty::Client;
+use aws_sdk_guardduty::types::AccountDetail;
 
-use crate::membership::assert_one_administrator_at_most;
+use crate::support::TestTable;
 use crate::support::calls::detector;
+use crate::support::invariants::assert_invariants;
 use crate::support::watch::{Watch, guardduty};
-use crate::support::{TestTable, account};
-use guardduty_invitations::domain::Action;
-use guardduty_invitations::inviter;
 
 const PROCESSES: usize = 3;
-const ROUNDS: usize = 5;
+const ROUNDS: usize = 4;
 const ACCEPTS: usize = 8;
 
-async fn accept(client: &Client, member: &str, admin: &str) -> Result<(), String> {
+async fn create_and_invite(client: &Client, admin: &str, member: &str) {
+    let detail = AccountDetail::builder()
+        .account_id(member)
+        .email(format!("m{member}@example.com"))
+        .build();
+    let created = client
+        .create_members()
+        .detector_id(detector(admin))
+        .account_details(detail)
+        .send()
+        .await
+        .expect("CreateMembers");
+    assert_eq!(created.unprocessed_accounts(), [], "create {member}");
+    let invited = client
+        .invite_members()
+        .detector_id(detector(admin))
+        .account_ids(member)
+        .send()
+        .await
+        .expect("InviteMembers");
+    assert_eq!(invited.unprocessed_accounts(), [], "invite {member}");
+}
+
+async fn accept(client: &Client, member: &str, admin: &str, id: &str) -> Result<(), String> {
     client
         .accept_administrator_invitation()
         .detector_id(detector(member))
         .administrator_id(admin)
-        .invitation_id(format!("inv-{admin}-{member}"))
+        .invitation_id(id)
         .send()
         .await
         .map(drop)
         .map_err(|e| format!("{:?}", e.into_service_error()))
 }
 
-async fn disassociate(client: &Client, member: &str) {
+async fn leave(client: &Client, member: &str) {
     client
         .disassociate_from_administrator_account()
         .detector_id(detector(member))
@@ -37,8 +60,13 @@ async fn disassociate(client: &Client, member: &str) {
         .expect("disassociate always succeeds");
 }
 
+/// The one account's result of an administrator's batch, if unprocessed.
+fn result(accounts: &[aws_sdk_guardduty::types::UnprocessedAccount]) -> Option<String> {
+    accounts.first().and_then(|a| a.result()).map(str::to_owned)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn racing_processes_keep_one_administrator_at_a_time() {
+async fn racing_processes_keep_both_views_in_agreement() {
     let table = TestTable::new().await;
     let name = table.name.clone();
     let watches: Vec<Watch> = tokio::task::spawn_blocking(move || {
@@ -52,25 +80,38 @@ async fn racing_processes_keep_one_administrator_at_a_time() {
     })
     .await
     .unwrap();
-    let store = table.store();
+    let process = |i: usize, account: &str| guardduty(&watches[i % PROCESSES], account);
 
     for round in 0..ROUNDS {
         let member = format!("40000000050{round}");
-        let clients: Vec<Client> = watches.iter().map(|w| guardduty(w, &member)).collect();
-        let [a, b, c, d] = [1, 2, 3, 4].map(|i| format!("5000000005{round}{i}"));
-        for inviter in [&a, &b, &c, &d] {
-            table.put(&member, inviter, "Invited").await;
+        let admins: Vec<String> = (1..=4).map(|i| format!("5000000005{round}{i}")).collect();
+
+        // Several administrators invite one member at once...
+        let invites = admins
+            .iter()
+            .enumerate()
+            .map(|(i, admin)| {
+                let client = process(i, admin);
+                let (admin, member) = (admin.clone(), member.clone());
+                tokio::spawn(async move { create_and_invite(&client, &admin, &member).await })
+            })
+            .collect::<Vec<_>>();
+        for invite in invites {
+            invite.await.unwrap();
+        }
+        assert_invariants(&table).await;
+        let mut ids = Vec::new();
+        for admin in &admins {
+            ids.push(table.invitation_id(&member, admin).await);
         }
 
-        // Many concurrent accepts of two invitations: exactly one wins.
+        // ...and it accepts all of them at once: exactly one wins.
         let mut accepts = tokio::task::JoinSet::new();
         for i in 0..ACCEPTS {
-            let client = clients[i % PROCESSES].clone();
-            let (member, admin) = (
-                member.clone(),
-                if i % 2 == 0 { a.clone() } else { b.clone() },
-            );
-            accepts.spawn(async move { (admin.clone(), accept(&client, &member, &admin).await) });
+            let (client, member) = (process(i, &member), member.clone());
+            let (admin, id) = (admins[i % 4].clone(), ids[i % 4].clone());
+            accepts
+                .spawn(async move { (admin.clone(), accept(&client, &member, &admin, &id).await) });
         }
         let mut winners = std::collections::HashSet::new();
         while let Some(joined) = accepts.join_next().await {
@@ -83,59 +124,93 @@ async fn racing_processes_keep_one_administrator_at_a_time() {
             }
         }
         assert_eq!(winners.len(), 1, "round {round}: {winners:?}");
-        let loser = if winners.contains(&a) { &b } else { &a };
-        assert_eq!(
-            table.status(&member, loser).await.as_deref(),
-            Some("Invited")
-        );
-        let untouched = table.item(&member, loser).await.unwrap();
-        assert_eq!(
-            untouched["updatedAt"].as_s().unwrap(),
-            "2026-01-01T00:00:00Z"
-        );
-        assert_one_administrator_at_most(&table, &member).await;
-
-        // Accept racing disassociate.
-        let (accepted, ()) = tokio::join!(
-            accept(&clients[0], &member, &c),
-            disassociate(&clients[1], &member)
-        );
-        if let Err(error) = &accepted {
-            assert!(error.contains("already associated"), "{error}");
+        let winner = winners.into_iter().next().unwrap();
+        for admin in admins.iter().filter(|a| **a != winner) {
+            assert_eq!(
+                table.record_status(admin, &member).await.as_deref(),
+                Some("Invited")
+            );
         }
-        assert_one_administrator_at_most(&table, &member).await;
-        disassociate(&clients[2], &member).await;
-        assert_one_administrator_at_most(&table, &member).await;
+        assert_invariants(&table).await;
 
-        // Accept racing decline of the same invitation.
-        let decline = clients[1].decline_invitations().account_ids(&d).send();
-        let (accepted, declined) = tokio::join!(accept(&clients[0], &member, &d), decline);
-        let left = declined
-            .expect("decline answers")
-            .unprocessed_accounts()
-            .to_vec();
-        match &accepted {
-            Ok(()) => assert_eq!(left.len(), 1, "the decline found it accepted"),
-            Err(error) => {
-                assert!(left.is_empty() && error.contains("declined"), "{error}")
+        // Disassociation from both sides at once.
+        let by_admin = process(1, &winner)
+            .disassociate_members()
+            .detector_id(detector(&winner))
+            .account_ids(&member)
+            .send();
+        let leaving = process(2, &member);
+        let (by_admin, ()) = tokio::join!(by_admin, leave(&leaving, &member));
+        let left = result(
+            by_admin
+                .expect("DisassociateMembers")
+                .unprocessed_accounts(),
+        );
+        let record = table.record_status(&winner, &member).await;
+        match left {
+            None => assert_eq!(record.as_deref(), Some("Removed")),
+            Some(left) => {
+                assert!(left.contains("not an associated member"), "{left}");
+                assert_eq!(record.as_deref(), Some("Resigned"));
             }
         }
-        assert_one_administrator_at_most(&table, &member).await;
-
-        // The administrator removes its member while the member disassociates.
-        disassociate(&clients[1], &member).await;
-        let e = format!("5000000005{round}5");
-        table.put(&member, &e, "Invited").await;
-        accept(&clients[2], &member, &e).await.expect("accept");
-        let (member_id, admin_id) = (account(&member), account(&e));
-        let (removed, ()) = tokio::join!(
-            inviter::apply(&store, Action::Disassociate, &member_id, &admin_id),
-            disassociate(&clients[0], &member)
+        assert_eq!(
+            table.status(&member, &winner).await.as_deref(),
+            Some("Removed")
         );
-        if let Err(error) = removed {
-            assert!(matches!(error, inviter::ChangeError::NotMember), "{error}");
+        assert_invariants(&table).await;
+
+        // The administrator deletes the member while it accepts.
+        let deleter = admins.iter().find(|a| **a != winner).unwrap();
+        let deleter_id = table.invitation_id(&member, deleter).await;
+        let delete = process(0, deleter)
+            .delete_members()
+            .detector_id(detector(deleter))
+            .account_ids(&member)
+            .send();
+        let accepting = process(1, &member);
+        let (deleted, accepted) =
+            tokio::join!(delete, accept(&accepting, &member, deleter, &deleter_id));
+        let refused = result(deleted.expect("DeleteMembers").unprocessed_accounts());
+        match (&accepted, &refused) {
+            (Ok(()), Some(refused)) => assert!(refused.contains("still associated"), "{refused}"),
+            (Err(error), None) => assert!(error.contains("no invitation"), "{error}"),
+            _ => panic!("round {round}: accept {accepted:?}, delete {refused:?}"),
         }
-        assert_eq!(table.status(&member, &e).await.as_deref(), Some("Removed"));
-        assert_one_administrator_at_most(&table, &member).await;
+        assert_invariants(&table).await;
+        leave(&process(2, &member), &member).await;
+
+        // The member accepts while it creates a member of its own.
+        let other = admins
+            .iter()
+            .rev()
+            .find(|a| **a != winner && *a != deleter)
+            .unwrap();
+        let other_id = table.invitation_id(&member, other).await;
+        let own = format!("60000000050{round}");
+        let create = process(0, &member)
+            .create_members()
+            .detector_id(detector(&member))
+            .account_details(
+                AccountDetail::builder()
+                    .account_id(&own)
+                    .email("own@example.com")
+                    .build(),
+            )
+            .send();
+        let (created, accepted) =
+            tokio::join!(create, accept(&accepting, &member, other, &other_id));
+        let refused = result(created.expect("CreateMembers").unprocessed_accounts());
+        match (&accepted, &refused) {
+            (Ok(()), Some(refused)) => {
+                assert!(
+                    refused.contains("already an associated member"),
+                    "{refused}"
+                )
+            }
+            (Err(error), None) => assert!(error.contains("still has created"), "{error}"),
+            _ => panic!("round {round}: accept {accepted:?}, create {refused:?}"),
+        }
+        assert_invariants(&table).await;
     }
 }

@@ -7,12 +7,12 @@ use std::time::{Duration, Instant};
 
 use crate::support::calls;
 use crate::support::events::{Gateway, body_json};
-use crate::support::faults::{Fault, Redirect, faulty_endpoint};
+use crate::support::faults::{Fault, LoseFirstAnswer, Redirect, faulty_endpoint};
 use crate::support::{DynamoDbLocal, TestTable, account};
 use guardduty_invitations::api::App;
 use guardduty_invitations::api::identity::AuthMode;
-use guardduty_invitations::domain::Action;
 use guardduty_invitations::domain::Reason;
+use guardduty_invitations::domain::{Action, MemberAction};
 use guardduty_invitations::inviter;
 use guardduty_invitations::store::OPERATION_TIMEOUT;
 use lambda_http::{Body, Response};
@@ -55,11 +55,11 @@ async fn concurrent_instances_and_membership_changes_never_lose_an_accepted_invi
     let invitee = "600000000001";
     let inviters: Vec<String> = (0..40).map(|i| format!("7000000000{i:02}")).collect();
     for inviter in &inviters {
-        table.put(invitee, inviter, "Invited").await;
+        table.invite(invitee, inviter).await;
     }
     let store = table.store();
     let (member, first) = (account(invitee), account(&inviters[0]));
-    inviter::apply(&store, Action::Accept, &member, &first)
+    inviter::accept(&store, &member, &first)
         .await
         .expect("the first accept");
 
@@ -100,17 +100,17 @@ async fn concurrent_instances_and_membership_changes_never_lose_an_accepted_invi
             let mut current = Some(inviters[0].clone());
             for _ in 0..40 {
                 if let Some(administrator) = current.take() {
-                    inviter::apply(
+                    inviter::change(
                         &store,
-                        Action::Disassociate,
-                        &member,
+                        MemberAction::Disassociate,
                         &account(&administrator),
+                        &member,
                     )
                     .await
                     .expect("the administrator removes its member");
                 }
                 let inviter = &inviters[rng.below(inviters.len())];
-                if inviter::apply(&store, Action::Accept, &member, &account(inviter))
+                if inviter::accept(&store, &member, &account(inviter))
                     .await
                     .is_ok()
                 {
@@ -128,7 +128,7 @@ async fn concurrent_instances_and_membership_changes_never_lose_an_accepted_invi
     while let Some(instance) = tasks.join_next().await {
         answers.extend(instance.unwrap());
     }
-    crate::membership::assert_one_administrator_at_most(&table, invitee).await;
+    crate::support::invariants::assert_invariants(&table).await;
     let mut final_state = HashMap::new();
     for inviter in &inviters {
         final_state.insert(inviter.clone(), table.status(invitee, inviter).await);
@@ -307,16 +307,44 @@ async fn an_unresponsive_dynamodb_is_a_500_within_the_operation_timeout() {
 
 /// The first attempt of a delete is applied but its answer is lost; the
 /// SDK's retry then finds nothing. The answer must not claim there never was
-/// an invitation.
+/// an invitation. With the administrator's record, the delete is a
+/// transaction, whose retry under the same client token is answered as the
+/// first attempt was; without one (another writer's invitation), the
+/// invitation is deleted alone and the retry finds it gone.
 #[tokio::test]
 async fn a_delete_whose_answer_was_lost_is_not_reported_as_never_there() {
     let table = TestTable::new().await;
     let caller = "600000000005";
+    let store = table.store();
+    table.invite(caller, "700000000002").await;
+    let (member, admin) = (account(caller), account("700000000002"));
+    inviter::answer(&store, Action::Decline, &member, &admin)
+        .await
+        .unwrap();
+    let config = table
+        .store_config()
+        .await
+        .interceptor(LoseFirstAnswer::of("TransactWriteItems"));
+    let app = table.app_from(config, AuthMode::Iam);
+    let left = unprocessed(&call(&app, "/invitation/delete", caller, &["700000000002"]).await);
+    assert_eq!(
+        left,
+        HashMap::new(),
+        "the retried transaction was applied once"
+    );
+    assert_eq!(table.status(caller, "700000000002").await, None);
+    assert_eq!(table.record_status("700000000002", caller).await, None);
+    assert_eq!(
+        table.counter.take(),
+        HashMap::from([("TransactWriteItems".into(), 2)])
+    );
+    crate::support::invariants::assert_invariants(&table).await;
+
     table.put(caller, "700000000001", "Declined").await;
     let config = table
         .store_config()
         .await
-        .interceptor(crate::support::faults::LoseFirstAnswer::default());
+        .interceptor(LoseFirstAnswer::of("DeleteItem"));
     let app = table.app_from(config, AuthMode::Iam);
     let left = unprocessed(&call(&app, "/invitation/delete", caller, &["700000000001"]).await);
     assert_eq!(
@@ -330,7 +358,7 @@ async fn a_delete_whose_answer_was_lost_is_not_reported_as_never_there() {
     );
     assert_eq!(
         table.counter.take(),
-        HashMap::from([("DeleteItem".into(), 2)])
+        HashMap::from([("TransactWriteItems".into(), 1), ("DeleteItem".into(), 2)])
     );
 }
 

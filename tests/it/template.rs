@@ -41,10 +41,12 @@ fn the_function_has_exactly_the_item_actions_its_operations_need() {
         actions,
         [
             "dynamodb:GetItem",
+            "dynamodb:BatchGetItem",
             "dynamodb:Query",
             "dynamodb:UpdateItem",
             "dynamodb:PutItem",
             "dynamodb:DeleteItem",
+            "dynamodb:ConditionCheckItem",
         ]
     );
     let Value::Tagged(resource) = &statement["Resource"] else {

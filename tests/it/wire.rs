@@ -369,7 +369,13 @@ async fn every_sample_event_replays_through_cargo_lambda_invoke() {
     let watch = Watch::shared();
     // The invitation the accept samples accept.
     let table = watch.table().await;
-    table.put("111122223333", "210000000001", "Invited").await;
+    table
+        .invite_as(
+            "111122223333",
+            "210000000001",
+            "inv-210000000001-111122223333",
+        )
+        .await;
     let mut names: Vec<String> = std::fs::read_dir(crate::support::repo_root().join("events"))
         .unwrap()
         .map(|entry| entry.unwrap().file_name().into_string().unwrap())

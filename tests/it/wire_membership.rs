@@ -6,6 +6,8 @@
 use aws_sdk_guardduty::operation::accept_administrator_invitation::AcceptAdministratorInvitationError;
 use aws_sdk_guardduty::operation::get_master_account::GetMasterAccountError;
 
+use guardduty_invitations::table;
+
 use crate::support::watch::{Watch, guardduty};
 
 #[tokio::test]
@@ -13,8 +15,9 @@ async fn a_member_accepts_shows_and_leaves_an_administrator() {
     let watch = Watch::shared();
     let table = watch.table().await;
     let (me, first, second) = ("400000000201", "500000000201", "500000000202");
-    table.put(me, first, "Invited").await;
-    table.put(me, second, "Invited").await;
+    let first_id = table.invite(me, first).await;
+    let invited_at = table::text(&table.item(me, first).await.unwrap(), table::INVITED_AT);
+    let second_id = table.invite(me, second).await;
     let client = guardduty(watch, me);
     let detectors = client.list_detectors().send().await.expect("ListDetectors");
     let detector = detectors.detector_ids()[0].clone();
@@ -23,7 +26,7 @@ async fn a_member_accepts_shows_and_leaves_an_administrator() {
         .accept_administrator_invitation()
         .detector_id(&detector)
         .administrator_id(first)
-        .invitation_id(format!("inv-{first}-{me}"))
+        .invitation_id(&first_id)
         .send()
         .await
         .expect("AcceptAdministratorInvitation");
@@ -35,18 +38,15 @@ async fn a_member_accepts_shows_and_leaves_an_administrator() {
         .expect("GetAdministratorAccount");
     let administrator = shown.administrator().expect("an administrator");
     assert_eq!(administrator.account_id(), Some(first));
-    assert_eq!(
-        administrator.invitation_id(),
-        Some(format!("inv-{first}-{me}").as_str())
-    );
+    assert_eq!(administrator.invitation_id(), Some(first_id.as_str()));
     assert_eq!(administrator.relationship_status(), Some("Enabled"));
-    assert_eq!(administrator.invited_at(), Some("2026-01-01T00:00:00Z"));
+    assert_eq!(administrator.invited_at(), Some(invited_at.as_str()));
 
     let refused = client
         .accept_administrator_invitation()
         .detector_id(&detector)
         .administrator_id(second)
-        .invitation_id(format!("inv-{second}-{me}"))
+        .invitation_id(&second_id)
         .send()
         .await
         .expect_err("a second administrator is refused")
@@ -100,7 +100,7 @@ async fn the_deprecated_names_work_the_same() {
     let watch = Watch::shared();
     let table = watch.table().await;
     let (me, master) = ("400000000202", "500000000203");
-    table.put(me, master, "Invited").await;
+    let id = table.invite(me, master).await;
     let client = guardduty(watch, me);
     let detector = client.list_detectors().send().await.unwrap().detector_ids()[0].clone();
 
@@ -108,7 +108,7 @@ async fn the_deprecated_names_work_the_same() {
         .accept_invitation()
         .detector_id(&detector)
         .master_id(master)
-        .invitation_id(format!("inv-{master}-{me}"))
+        .invitation_id(&id)
         .send()
         .await
         .expect("AcceptInvitation");

@@ -12,6 +12,7 @@ use aws_sdk_dynamodb::config::interceptors::{
 };
 use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_smithy_types::body::SdkBody;
+use aws_smithy_types::config_bag::{Storable, StoreReplace};
 
 #[derive(Clone, Copy, Debug)]
 pub enum Fault {
@@ -94,23 +95,42 @@ impl LoseFirstAnswer {
     }
 }
 
+/// The operation an attempt sent, kept for after its answer came: by then
+/// the request itself is gone from the context.
+#[derive(Clone, Debug)]
+struct Target(String);
+
+impl Storable for Target {
+    type Storer = StoreReplace<Self>;
+}
+
 impl Intercept for LoseFirstAnswer {
     fn name(&self) -> &'static str {
         "LoseFirstAnswer"
+    }
+
+    fn read_before_transmit(
+        &self,
+        context: &aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
+        let target = context.request().headers().get("x-amz-target");
+        let target = Target(target.unwrap_or_default().to_owned());
+        cfg.interceptor_state().store_put(target);
+        Ok(())
     }
 
     fn modify_before_deserialization(
         &self,
         context: &mut BeforeDeserializationInterceptorContextMut<'_>,
         _: &RuntimeComponents,
-        _: &mut ConfigBag,
+        cfg: &mut ConfigBag,
     ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
-        let target = context
-            .inner()
-            .request()
-            .and_then(|request| request.headers().get("x-amz-target"))
-            .unwrap_or_default()
-            .to_owned();
+        let target = cfg
+            .load::<Target>()
+            .map(|t| t.0.clone())
+            .unwrap_or_default();
         let chosen = self
             .only
             .is_none_or(|op| target.ends_with(&format!(".{op}")));

@@ -5,6 +5,7 @@ pub mod calls;
 pub mod events;
 pub mod faults;
 pub mod http;
+pub mod invariants;
 pub mod watch;
 
 pub use testkit::*;

@@ -1,9 +1,14 @@
-//! Parsing request bodies: the account IDs of DeclineInvitations and
-//! DeleteInvitations, and the administrator and invitation of an accept.
+//! Parsing request bodies: the account IDs of the batch operations, and the
+//! administrator and invitation of an accept; CreateMembers' and
+//! InviteMembers' own members are in `members`.
 //!
 //! GuardDuty's model is `{"accountIds": [...]}` with 1 to 50 elements of 12
 //! characters. Each element may be a string or, as the API pages' syntax block
 //! shows, `{"accountId": "..."}`. Unknown members are ignored, as AWS does.
+
+mod members;
+
+pub use members::{Invite, parse_account_details, parse_invite};
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -75,26 +80,12 @@ pub fn parse_accept(body: &[u8], administrator: &str) -> Result<(AccountId, Stri
 
 /// Parses a body into its account IDs, in request order, each once.
 pub fn parse_account_ids(body: &[u8]) -> Result<Vec<AccountId>, InputError> {
-    let elements =
-        match read_body::<Body>(body, "a JSON object with an accountIds member")?.account_ids {
-            None | Some(Value::Null) => return Err(InputError::missing("accountIds")),
-            Some(Value::Array(elements)) => elements,
-            Some(other) => {
-                return Err(InputError::invalid(
-                    "accountIds",
-                    format!("must be a list of account IDs, not {}", kind(&other)),
-                ));
-            }
-        };
-    if !(MIN_ACCOUNTS..=MAX_ACCOUNTS).contains(&elements.len()) {
-        return Err(InputError::out_of_range(
-            "accountIds",
-            format!(
-                "must hold {MIN_ACCOUNTS} to {MAX_ACCOUNTS} account IDs, not {}",
-                elements.len()
-            ),
-        ));
-    }
+    account_ids(read_body::<Body>(body, "a JSON object with an accountIds member")?.account_ids)
+}
+
+/// `accountIds` as given, in request order, each once.
+fn account_ids(given: Option<Value>) -> Result<Vec<AccountId>, InputError> {
+    let elements = list("accountIds", given, "account IDs")?;
     let mut ids: Vec<AccountId> = Vec::with_capacity(elements.len());
     for (index, element) in elements.iter().enumerate() {
         let id = parse_element(index, element)?;
@@ -103,6 +94,30 @@ pub fn parse_account_ids(body: &[u8]) -> Result<Vec<AccountId>, InputError> {
         }
     }
     Ok(ids)
+}
+
+/// A list member of 1 to 50 `what`.
+fn list(param: &str, given: Option<Value>, what: &str) -> Result<Vec<Value>, InputError> {
+    let elements = match given {
+        None | Some(Value::Null) => return Err(InputError::missing(param)),
+        Some(Value::Array(elements)) => elements,
+        Some(other) => {
+            return Err(InputError::invalid(
+                param,
+                format!("must be a list of {what}, not {}", kind(&other)),
+            ));
+        }
+    };
+    if !(MIN_ACCOUNTS..=MAX_ACCOUNTS).contains(&elements.len()) {
+        return Err(InputError::out_of_range(
+            param,
+            format!(
+                "must hold {MIN_ACCOUNTS} to {MAX_ACCOUNTS} {what}, not {}",
+                elements.len()
+            ),
+        ));
+    }
+    Ok(elements)
 }
 
 /// `shape` says what the body must be, for the error.

@@ -1,0 +1,132 @@
+//! The two multi-item requests: a `TransactWriteItems`, whose cancellation
+//! reasons (`ALL_OLD`) say which item's condition failed and what it held,
+//! and a consistent `BatchGetItem`, whose unprocessed keys are asked for
+//! again.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::error::DisplayErrorContext;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{KeysAndAttributes, TransactWriteItem};
+
+use super::expr::Item;
+use super::{Store, StoreError, classify};
+use crate::table;
+
+/// How a transaction ended, short of an error.
+#[derive(Debug)]
+pub enum Transacted {
+    Applied,
+    /// A failed condition cancelled it: per item, in the order sent,
+    /// `Some(old item)` if that item's condition failed (`Some(None)`: there
+    /// was no item).
+    Refused(Vec<Option<Option<Item>>>),
+}
+
+impl Transacted {
+    /// For a refused transaction, whether item `i`'s condition failed.
+    pub fn failed(&self, i: usize) -> Option<Option<&Item>> {
+        match self {
+            Transacted::Applied => None,
+            Transacted::Refused(reasons) => reasons.get(i)?.as_ref().map(Option::as_ref),
+        }
+    }
+}
+
+/// BatchGetItem asks for at most this many keys.
+pub const MAX_BATCH_KEYS: usize = 100;
+/// Rounds of asking again for keys DynamoDB left unprocessed (throttled).
+const BATCH_ROUNDS: usize = 3;
+
+impl Store {
+    /// One `TransactWriteItems`. Throttling and conflicts with other
+    /// transactions come back as cancellations too, and are transient.
+    pub async fn transact(&self, items: Vec<TransactWriteItem>) -> Result<Transacted, StoreError> {
+        let count = items.len();
+        let error = match self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await
+        {
+            Ok(_) => return Ok(Transacted::Applied),
+            Err(error) => error,
+        };
+        if let Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) =
+            error.as_service_error()
+        {
+            let reasons = cancelled.cancellation_reasons();
+            let refused: Vec<Option<Option<Item>>> = (0..count)
+                .map(|i| {
+                    reasons
+                        .get(i)
+                        .filter(|reason| reason.code() == Some("ConditionalCheckFailed"))
+                        .map(|reason| reason.item().cloned())
+                })
+                .collect();
+            if refused.iter().any(Option::is_some) {
+                return Ok(Transacted::Refused(refused));
+            }
+            let transient = reasons.iter().any(|reason| {
+                matches!(
+                    reason.code(),
+                    Some(
+                        "TransactionConflict" | "ThrottlingError" | "ProvisionedThroughputExceeded"
+                    )
+                )
+            });
+            if transient {
+                return Err(StoreError::Transient(
+                    DisplayErrorContext(&error).to_string(),
+                ));
+            }
+        }
+        Err(classify(error))
+    }
+
+    /// The items of `keys` (at most [`MAX_BATCH_KEYS`]) that exist, read
+    /// strongly consistent, keyed by their sort key. All keys must share
+    /// their partition, which every caller's do: they are one account's.
+    pub async fn get_many(&self, keys: Vec<Item>) -> Result<HashMap<String, Item>, StoreError> {
+        debug_assert!(keys.len() <= MAX_BATCH_KEYS);
+        let mut found = HashMap::new();
+        let mut wanted = keys;
+        for _ in 0..BATCH_ROUNDS {
+            if wanted.is_empty() {
+                return Ok(found);
+            }
+            let request = KeysAndAttributes::builder()
+                .set_keys(Some(std::mem::take(&mut wanted)))
+                .consistent_read(true)
+                .build()
+                .expect("keys are set");
+            let output = self
+                .client
+                .batch_get_item()
+                .request_items(&self.table, request)
+                .send()
+                .await
+                .map_err(classify)?;
+            for item in output
+                .responses
+                .unwrap_or_default()
+                .remove(&self.table)
+                .unwrap_or_default()
+            {
+                found.insert(table::text(&item, table::INVITER), item);
+            }
+            if let Some(mut left) = output.unprocessed_keys {
+                wanted = left.remove(&self.table).map(|k| k.keys).unwrap_or_default();
+            }
+        }
+        if wanted.is_empty() {
+            Ok(found)
+        } else {
+            Err(StoreError::Transient(format!(
+                "BatchGetItem left {} keys unprocessed after {BATCH_ROUNDS} rounds",
+                wanted.len()
+            )))
+        }
+    }
+}
