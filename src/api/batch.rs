@@ -55,7 +55,8 @@ async fn invitations(call: Call<'_>, action: Action) -> Reply {
 
 /// The outcome of every account: `own` for the caller's own, what `work`
 /// did for the others (given in request order). When every write failed,
-/// the request fails as a whole, since nothing in it could be processed.
+/// the request fails as a whole, since nothing in it could be processed:
+/// with a 500 that says to retry when every failure was transient.
 pub async fn each<F, Fut>(
     accounts: &[AccountId],
     caller: &AccountId,
@@ -73,7 +74,7 @@ where
         work(others).await?
     }
     .into_iter();
-    let mut failed = 0;
+    let (mut failed, mut transient) = (0, 0);
     let outcomes: Vec<Outcome> = accounts
         .iter()
         .map(|account| {
@@ -86,6 +87,9 @@ where
                     // The body's account IDs stay out of the logs.
                     tracing::warn!(?error, "write failed");
                     failed += 1;
+                    if !matches!(error, StoreError::Other(_)) {
+                        transient += 1;
+                    }
                     Outcome::Unprocessed(error.reason())
                 }
             }
@@ -93,7 +97,11 @@ where
         .collect();
     let writes = accounts.iter().filter(|a| *a != caller).count();
     if writes > 0 && failed == writes {
-        return Err(ApiError::Internal);
+        return Err(if transient == failed {
+            ApiError::Retry
+        } else {
+            ApiError::Internal
+        });
     }
     Ok(outcomes)
 }

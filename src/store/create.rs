@@ -8,8 +8,8 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::TransactWriteItem;
 
+use super::changes::not_a_member;
 use super::expr::{Item, status_value, transact_put_new};
-use super::members::not_a_member;
 use super::membership::s;
 use super::records::record_keys;
 use super::transact::Transacted;

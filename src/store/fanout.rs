@@ -1,14 +1,11 @@
-//! Running one write per account of a batch: all in flight at once, or one
-//! after another where the writes share an item that concurrent
-//! transactions would cancel each other over (an administrator's summary).
-//! Each write runs in a task of its own, so a panic fails its account only.
+//! Running one write per account of a batch, all in flight at once, each
+//! in a task of its own, so that a panic fails its account only.
 
 use std::future::Future;
-use std::time::Instant;
 
 use tokio::task::JoinSet;
 
-use super::{SERIAL_BUDGET, StoreError};
+use super::StoreError;
 
 /// `writes` all in flight at once; results in their order.
 pub async fn concurrently<T, F>(writes: Vec<F>) -> Vec<Result<T, StoreError>>
@@ -34,29 +31,6 @@ where
         .into_iter()
         .map(|result| result.expect("every task ended"))
         .collect()
-}
-
-/// `writes` one after another; results in their order. None starts later
-/// than [`SERIAL_BUDGET`] after the first did, so that the request still
-/// answers in time: those left are answered [`StoreError::OutOfTime`].
-pub async fn one_by_one<T, F>(writes: Vec<F>) -> Vec<Result<T, StoreError>>
-where
-    T: Send + 'static,
-    F: Future<Output = Result<T, StoreError>> + Send + 'static,
-{
-    let started = Instant::now();
-    let mut results = Vec::with_capacity(writes.len());
-    for write in writes {
-        if started.elapsed() > SERIAL_BUDGET {
-            results.push(Err(StoreError::OutOfTime));
-            continue;
-        }
-        results.push(match tokio::spawn(write).await {
-            Ok(result) => result,
-            Err(error) => Err(panicked(&error)),
-        });
-    }
-    results
 }
 
 fn panicked(error: &tokio::task::JoinError) -> StoreError {

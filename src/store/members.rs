@@ -4,40 +4,23 @@
 //! disassociating revokes it or ends the membership, deleting withdraws it.
 //! Every account's record is read first, with the others in one
 //! `BatchGetItem`; its write is conditioned on what was read, and a refusal
-//! (`ALL_OLD`) is planned again from what the record held then. A write
-//! that changes the administrator's summary runs after the previous one,
-//! since concurrent transactions over one item cancel each other; the
-//! others are all in flight at once. Creating is one transaction (`create`).
+//! (`ALL_OLD`) is planned again from what the record held then (`changes`
+//! holds the plans). Starting and stopping are single `UpdateItem`s;
+//! creating is one transaction (`create`).
 
 use std::collections::HashMap;
+use std::time::Instant;
 
-use aws_sdk_dynamodb::types::TransactWriteItem;
-
-use super::expr::{Item, Write, status_value, transact_check, transact_delete, transact_update};
-use super::membership::{broken, end_items, s};
+use super::changes::{Planned, Refusal, Step, chunks, compose, plan, replan};
+use super::expr::Write;
 use super::records::record_keys;
 use super::transact::Transacted;
-use super::{Store, StoreError, fanout, refusal, summary};
-use crate::domain::{AccountId, Action, MemberAction, MemberStatus, Outcome, Reason};
+use super::{SERIAL_BUDGET, Store, StoreError, fanout, refusal};
+use crate::domain::{AccountId, MemberAction, MemberStatus, Outcome, Reason};
 use crate::table;
 
-/// Plans of one account, planned again after a refusal at most this often.
-const ATTEMPTS: usize = 3;
-
-/// What one account's record calls for.
-enum Step {
-    Done(Outcome),
-    /// A transaction whose first item is the record's write; `shared` when
-    /// it also changes the administrator's summary.
-    Write {
-        items: Vec<TransactWriteItem>,
-        shared: bool,
-    },
-}
-
-/// What a refused transaction found of the member's invitation, for a plan
-/// made again (`None`: nothing was learned).
-type SeenInvitation = Option<Option<String>>;
+/// Transactions of one account, sent again after a refusal at most this often.
+pub(super) const ATTEMPTS: usize = 3;
 
 impl Store {
     /// InviteMembers: each record Created, Removed or Resigned -> Invited,
@@ -129,8 +112,11 @@ impl Store {
         Ok(Outcome::Unprocessed(Reason::Transient))
     }
 
-    /// One `BatchGetItem` of the records, then each account's transaction:
-    /// shared ones one after another, the others all at once.
+    /// One `BatchGetItem` of the records, then the writes: the accounts
+    /// whose change leaves the summary as it is each in a transaction of
+    /// its own, all in flight at once; the others together, in as few
+    /// transactions as fit their items, one after another, since
+    /// concurrent transactions over the summary would cancel each other.
     async fn change(
         &self,
         action: MemberAction,
@@ -140,204 +126,103 @@ impl Store {
         let found = self.get_many(record_keys(administrator, members)).await?;
         let mut results: Vec<Option<Result<Outcome, StoreError>>> =
             members.iter().map(|_| None).collect();
-        let (mut alone, mut shared) = (Vec::new(), Vec::new());
+        let (mut alone, mut together) = (Vec::new(), Vec::new());
         for (index, member) in members.iter().enumerate() {
             let status = found
                 .get(&table::record_sort_key(member))
                 .map(table::status_of);
-            let step = self.plan(action, administrator, member, status.as_deref(), None);
-            let (store, administrator, member) =
-                (self.clone(), administrator.clone(), member.clone());
-            match step {
+            match plan(
+                &self.table,
+                action,
+                administrator,
+                index,
+                member,
+                status,
+                None,
+            ) {
                 Step::Done(outcome) => results[index] = Some(Ok(outcome)),
-                Step::Write { shared: share, .. } => {
-                    let write = async move {
-                        store
-                            .settle(action, &administrator, &member, status, step)
-                            .await
-                    };
-                    if share {
-                        shared.push((index, write));
-                    } else {
-                        alone.push((index, write));
-                    }
-                }
+                Step::Write(planned) if planned.delta == (0, 0) => alone.push(planned),
+                Step::Write(planned) => together.push(planned),
             }
         }
-        let (alone_at, alone): (Vec<usize>, Vec<_>) = alone.into_iter().unzip();
-        let (shared_at, shared): (Vec<usize>, Vec<_>) = shared.into_iter().unzip();
-        let (alone, shared) = tokio::join!(fanout::concurrently(alone), fanout::one_by_one(shared));
-        for (index, result) in alone_at
-            .into_iter()
-            .zip(alone)
-            .chain(shared_at.into_iter().zip(shared))
-        {
+        let alone = alone.into_iter().map(|planned| {
+            let (store, administrator) = (self.clone(), administrator.clone());
+            async move { Ok(store.settle(action, &administrator, vec![planned]).await) }
+        });
+        let (alone, together) = tokio::join!(
+            fanout::concurrently(alone.collect()),
+            self.settle(action, administrator, together)
+        );
+        let settled = alone.into_iter().flat_map(|r| r.unwrap_or_default());
+        for (index, result) in settled.chain(together) {
             results[index] = Some(result);
         }
         Ok(results
             .into_iter()
-            .map(|result| result.expect("every account has a result"))
+            .map(|result| {
+                // None only when a task panicked, which fanout logged.
+                result.unwrap_or_else(|| Err(StoreError::Other("the write task failed".into())))
+            })
             .collect())
     }
 
-    /// Sends `step`'s transaction and, when refused, plans again from what
-    /// the refusal found.
+    /// Sends the planned accounts' transactions, as few as fit, one after
+    /// another; a refused one is planned again from what the refusal found,
+    /// its other accounts sent again unchanged. Results by request index.
     async fn settle(
         &self,
         action: MemberAction,
         administrator: &AccountId,
-        member: &AccountId,
-        mut status: Option<String>,
-        mut step: Step,
-    ) -> Result<Outcome, StoreError> {
+        mut pending: Vec<Planned>,
+    ) -> Vec<(usize, Result<Outcome, StoreError>)> {
+        let started = Instant::now();
+        let mut settled = Vec::new();
         for _ in 0..ATTEMPTS {
-            let items = match step {
-                Step::Done(outcome) => return Ok(outcome),
-                Step::Write { items, .. } => items,
-            };
-            let refused = self.transact(items).await?;
-            if let Transacted::Applied = refused {
-                return Ok(Outcome::Processed);
-            }
-            let mut seen: SeenInvitation = None;
-            if let Some(record) = refused.failed(0) {
-                status = record.map(table::status_of);
-            } else {
-                match (action, status.as_deref()) {
-                    (MemberAction::Invite, _) if refused.failed(3).is_some() => {
-                        return Ok(Outcome::Unprocessed(Reason::CallerIsMember));
+            let mut again = Vec::new();
+            for chunk in chunks(pending) {
+                if started.elapsed() > SERIAL_BUDGET {
+                    settled.extend(chunk.iter().map(|p| (p.index, Err(StoreError::OutOfTime))));
+                    continue;
+                }
+                let (items, check) = compose(&self.table, action, administrator, &chunk);
+                match self.transact(items).await {
+                    Ok(Transacted::Applied) => {
+                        settled.extend(chunk.iter().map(|p| (p.index, Ok(Outcome::Processed))));
                     }
-                    // The member's invitation is Invited or Enabled already.
-                    (MemberAction::Invite, _) => {
-                        return Ok(Outcome::Unprocessed(Reason::AlreadyInvited));
+                    Ok(refused) => {
+                        let member_check = check.and_then(|i| refused.failed(i)).is_some();
+                        let mut offset = 0;
+                        for planned in chunk {
+                            let (index, size) = (planned.index, planned.items.len());
+                            let refusal = Refusal {
+                                refused: &refused,
+                                offset,
+                                member_check,
+                            };
+                            offset += size;
+                            match replan(&self.table, action, administrator, planned, refusal) {
+                                Ok(Step::Write(planned)) => again.push(planned),
+                                Ok(Step::Done(outcome)) => settled.push((index, Ok(outcome))),
+                                Err(error) => settled.push((index, Err(error))),
+                            }
+                        }
                     }
-                    // The member declined (or deleted) the invitation:
-                    // revoke the record alone, the invitation as it is.
-                    (MemberAction::Disassociate, Some("Invited")) => {
-                        seen = refused.failed(1).map(|item| item.map(table::status_of));
+                    Err(error) => {
+                        settled.extend(chunk.iter().map(|p| (p.index, Err(error.clone()))));
                     }
-                    _ => return Err(broken("a member record and its invitation disagree")),
                 }
             }
-            step = self.plan(action, administrator, member, status.as_deref(), seen);
-        }
-        Ok(Outcome::Unprocessed(Reason::Transient))
-    }
-
-    /// What `action` does to a record in `status` (`None`: no record).
-    fn plan(
-        &self,
-        action: MemberAction,
-        administrator: &AccountId,
-        member: &AccountId,
-        status: Option<&str>,
-        seen: SeenInvitation,
-    ) -> Step {
-        use MemberStatus::*;
-        let done = |reason| Step::Done(Outcome::Unprocessed(reason));
-        let Some(raw) = status else {
-            return done(match action {
-                MemberAction::Invite => Reason::EmailMissing,
-                _ => Reason::NotMember,
-            });
-        };
-        let Some(from) = MemberStatus::parse(raw) else {
-            return done(Reason::UnknownStatus(raw.to_owned()));
-        };
-        if !action.transition().from.contains(&from) {
-            return done(match (action, from) {
-                (MemberAction::Invite, _) => Reason::AlreadyInvited,
-                (MemberAction::Delete, Enabled | Disabled) => Reason::StillAssociatedMember,
-                _ => Reason::NotMember,
-            });
-        }
-        let (table, now) = (self.table.as_str(), table::now());
-        let record_key = HashMap::from(table::record_key(administrator, member));
-        let invitation_key = HashMap::from(table::key(member, administrator));
-        // Conditioned on the status read, which the summary's change is for.
-        let record =
-            Write::of(action.transition(), &now).also_if(table::STATUS, status_value(from));
-        let active = action.active_delta(from);
-        let mut items = vec![];
-        // Whether the summary changes too.
-        let mut shared = true;
-        match (action, from) {
-            (MemberAction::Invite, _) => {
-                let id = invitation_id(member, administrator);
-                let stamp = |write: Write| {
-                    write
-                        .set(table::INVITATION_ID, s(&id))
-                        .set(table::INVITED_AT, s(&now))
-                };
-                items.push(transact_update(stamp(record), table, record_key));
-                let invitation = stamp(Write::of(Action::Invite.transition(), &now));
-                items.push(transact_update(invitation, table, invitation_key));
-                if active == 0 {
-                    shared = false;
-                } else {
-                    // Leaving Removed or Resigned makes an active member,
-                    // which an associated member may not have.
-                    items.push(summary::change(table, administrator, 0, active));
-                    items.push(not_a_member(table, administrator));
-                }
-            }
-            (MemberAction::Disassociate, Enabled | Disabled) => {
-                items = end_items(table, member, administrator, record, &now);
-            }
-            (MemberAction::Disassociate, _) => {
-                items.push(transact_update(record, table, record_key));
-                items.push(match seen {
-                    None => transact_update(
-                        Write::of(Action::Revoke.transition(), &now),
-                        table,
-                        invitation_key,
-                    ),
-                    Some(found) => transact_check(exactly(found.as_deref()), table, invitation_key),
-                });
-                items.push(summary::change(table, administrator, 0, active));
-            }
-            (_, _) => {
-                items.push(transact_delete(record, table, record_key));
-                let withdraw = Write::of(Action::Withdraw.transition(), &now);
-                items.push(transact_delete(withdraw, table, invitation_key));
-                items.push(summary::change(table, administrator, -1, active));
+            pending = again;
+            if pending.is_empty() {
+                break;
             }
         }
-        Step::Write { items, shared }
+        // Still refused after every attempt: others keep changing them.
+        settled.extend(
+            pending
+                .iter()
+                .map(|p| (p.index, Ok(Outcome::Unprocessed(Reason::Transient)))),
+        );
+        settled
     }
-}
-
-/// Checks that `account` has no membership item: it is no associated member.
-pub(super) fn not_a_member(table: &str, account: &AccountId) -> TransactWriteItem {
-    let absent = Write {
-        condition: "attribute_not_exists(#sort)".into(),
-        update: None,
-        names: HashMap::from([("#sort".into(), table::INVITER.into())]),
-        values: Item::new(),
-    };
-    transact_check(absent, table, HashMap::from(table::membership_key(account)))
-}
-
-/// The condition that an invitation is as a refusal found it.
-fn exactly(status: Option<&str>) -> Write {
-    let mut write = Write {
-        condition: "attribute_not_exists(#status)".into(),
-        update: None,
-        names: HashMap::from([("#status".into(), table::STATUS.into())]),
-        values: Item::new(),
-    };
-    if let Some(status) = status {
-        write.condition = "#status = :seen".into();
-        write.values.insert(":seen".into(), s(status));
-    }
-    write
-}
-
-/// Opaque and unique per invitation: both accounts and the time it was sent.
-pub fn invitation_id(member: &AccountId, administrator: &AccountId) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_nanos();
-    format!("{administrator}-{member}-{nanos:x}")
 }

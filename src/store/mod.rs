@@ -25,6 +25,7 @@ use aws_sdk_dynamodb::types::TransactWriteItem;
 use crate::domain::{AccountId, Action, MemberAction, Outcome, Reason};
 use crate::table;
 
+pub mod changes;
 pub mod create;
 pub mod expr;
 pub mod fanout;
@@ -45,10 +46,10 @@ pub const ATTEMPT_TIMEOUT: Duration = Duration::from_millis(1500);
 /// Bounds one write, retries included, so that the function answers well
 /// inside API Gateway's 29 s even when DynamoDB does not answer at all.
 pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(4);
-/// Writes of one request that run one after another start within this
-/// long of the first: a read, this budget and a last write still end
-/// inside the function's 12 s.
-pub const SERIAL_BUDGET: Duration = Duration::from_secs(2);
+/// Transactions of one request that go one after another (they share an
+/// administrator's summary) start within this long of the first: a read,
+/// this budget and a last transaction still end inside the function's 15 s.
+pub const SERIAL_BUDGET: Duration = Duration::from_secs(3);
 
 /// The DynamoDB client configuration with this service's explicit retry and
 /// timeout policy. The endpoint comes from aws-config's standard settings
@@ -73,8 +74,8 @@ pub enum StoreError {
     Transient(String),
     /// Anything else: missing table, access denied, ...
     Other(String),
-    /// Not sent: the request had run out of time for writes one after
-    /// another.
+    /// Not sent: the request had run out of time for transactions one
+    /// after another.
     OutOfTime,
 }
 

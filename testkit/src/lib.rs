@@ -244,10 +244,18 @@ impl TestTable {
     }
 
     pub fn app_from(&self, config: aws_sdk_dynamodb::config::Builder, auth: AuthMode) -> App {
-        App::new(
-            Store::new(Client::from_conf(config.build()), &self.name),
-            auth,
-        )
+        self.app_limited(config, auth, store::DEFAULT_MEMBER_LIMIT)
+    }
+
+    /// The app with `MEMBER_LIMIT` at `member_limit`.
+    pub fn app_limited(
+        &self,
+        config: aws_sdk_dynamodb::config::Builder,
+        auth: AuthMode,
+        member_limit: i64,
+    ) -> App {
+        let store = Store::new(Client::from_conf(config.build()), &self.name);
+        App::new(store.with_member_limit(member_limit), auth)
     }
 
     /// The store over this table, with the plain test client.

@@ -220,3 +220,87 @@ pub async fn disassociate(app: &App, gateway: Gateway, name: Name, caller: &str)
     );
     send(app, gateway, "POST", &path, Some(caller), "").await
 }
+
+/// The administrator's batch operations, by their path under
+/// `/detector/{detectorId}/member`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Members {
+    Invite,
+    Get,
+    Disassociate,
+    Delete,
+    Start,
+    Stop,
+}
+
+impl Members {
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Members::Invite => "/invite",
+            Members::Get => "/get",
+            Members::Disassociate => "/disassociate",
+            Members::Delete => "/delete",
+            Members::Start => "/start",
+            Members::Stop => "/stop",
+        }
+    }
+}
+
+/// `POST /detector/{detector}/member{suffix}` with a raw body.
+pub async fn members_body(
+    app: &App,
+    gateway: Gateway,
+    caller: &str,
+    detector: &str,
+    suffix: &str,
+    body: &str,
+) -> Response<Body> {
+    let path = format!("/detector/{detector}/member{suffix}");
+    send(app, gateway, "POST", &path, Some(caller), body).await
+}
+
+/// CreateMembers of `(accountId, email)` pairs on the caller's detector.
+pub async fn create_members(
+    app: &App,
+    gateway: Gateway,
+    caller: &str,
+    details: &[(&str, &str)],
+) -> Response<Body> {
+    let details: Vec<_> = details
+        .iter()
+        .map(|(account, email)| json!({"accountId": account, "email": email}))
+        .collect();
+    let body = json!({ "accountDetails": details }).to_string();
+    members_body(app, gateway, caller, &detector(caller), "", &body).await
+}
+
+/// One of the batch operations of `ids` on the caller's detector.
+pub async fn members(
+    app: &App,
+    gateway: Gateway,
+    operation: Members,
+    caller: &str,
+    ids: &[&str],
+) -> Response<Body> {
+    let body = ids_body(ids);
+    members_body(
+        app,
+        gateway,
+        caller,
+        &detector(caller),
+        operation.suffix(),
+        &body,
+    )
+    .await
+}
+
+/// ListMembers with a query string as a client sends it (`""`: none).
+pub async fn list_members(
+    app: &App,
+    gateway: Gateway,
+    caller: &str,
+    query: &str,
+) -> Response<Body> {
+    let path = format!("/detector/{}/member?{query}", detector(caller));
+    send(app, gateway, "GET", &path, Some(caller), "").await
+}

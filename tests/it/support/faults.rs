@@ -182,6 +182,8 @@ pub enum Pick {
     Accounts(Arc<Vec<String>>),
     /// Every request of this DynamoDB operation.
     Operation(&'static str),
+    /// Every request of this operation whose body names one of these.
+    OperationFor(&'static str, Arc<Vec<String>>),
 }
 
 impl Redirect {
@@ -199,6 +201,16 @@ impl Redirect {
             endpoint,
         }
     }
+
+    /// The `operation` requests naming one of `accounts`: the writes of
+    /// those accounts, say, but not the batch read of them all.
+    pub fn operation_for(operation: &'static str, accounts: &[&str], endpoint: String) -> Self {
+        let accounts = accounts.iter().map(|a| (*a).to_owned()).collect();
+        Self {
+            to: Pick::OperationFor(operation, Arc::new(accounts)),
+            endpoint,
+        }
+    }
 }
 
 impl Intercept for Redirect {
@@ -213,17 +225,22 @@ impl Intercept for Redirect {
         _: &mut ConfigBag,
     ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
         let request = context.request_mut();
-        let picked = match &self.to {
-            Pick::Accounts(accounts) => {
-                let body = String::from_utf8_lossy(request.body().bytes().unwrap_or_default());
-                accounts
-                    .iter()
-                    .any(|account| body.contains(account.as_str()))
-            }
-            Pick::Operation(operation) => request
+        let names = |accounts: &[String]| {
+            let body = String::from_utf8_lossy(request.body().bytes().unwrap_or_default());
+            accounts
+                .iter()
+                .any(|account| body.contains(account.as_str()))
+        };
+        let of = |operation: &str| {
+            request
                 .headers()
                 .get("x-amz-target")
-                .is_some_and(|target| target.ends_with(&format!(".{operation}"))),
+                .is_some_and(|target| target.ends_with(&format!(".{operation}")))
+        };
+        let picked = match &self.to {
+            Pick::Accounts(accounts) => names(accounts),
+            Pick::Operation(operation) => of(operation),
+            Pick::OperationFor(operation, accounts) => of(operation) && names(accounts),
         };
         if picked {
             request.set_uri(format!("{}/", self.endpoint))?;
