@@ -1,11 +1,14 @@
 //! Both sides' operations as the admin tool and the tests run them, one
 //! account at a time, through the very store calls the API makes: the
 //! administrator creates, invites and disassociates a member; the member
-//! accepts, declines or leaves.
+//! accepts, declines or leaves. An account that needs a detector for it
+//! gets one first.
 
+use crate::domain::detector::{NewDetector, Settings};
 use crate::domain::{
     AcceptRefusal, AccountId, Action, DetectorId, Email, MemberAction, Outcome, Reason,
 };
+use crate::store::detector::Created;
 use crate::store::{Store, StoreError};
 
 #[derive(Debug)]
@@ -24,6 +27,9 @@ impl std::fmt::Display for ChangeError {
             ChangeError::Accept(refusal) => f.write_str(&refusal.message()),
             ChangeError::Store(StoreError::Transient(e) | StoreError::Other(e)) => f.write_str(e),
             ChangeError::Store(StoreError::OutOfTime) => f.write_str("out of time"),
+            ChangeError::Store(StoreError::DetectorNotOwned) => {
+                f.write_str(&Reason::DetectorNotOwned.message())
+            }
         }
     }
 }
@@ -41,6 +47,32 @@ pub fn demo_email(member: &AccountId) -> Email {
     Email::parse(&format!("member-{member}@example.com")).expect("a valid address")
 }
 
+/// `account`'s detector, created first (enabled, with the defaults) when
+/// it has none.
+pub async fn detector(store: &Store, account: &AccountId) -> Result<String, ChangeError> {
+    if let Some(detector) = store.detector(account).await? {
+        return Ok(detector.id);
+    }
+    let id = DetectorId::generate(account);
+    let new = NewDetector {
+        settings: Settings {
+            enable: Some(true),
+            ..Settings::default()
+        },
+        ..NewDetector::default()
+    };
+    match store.create_detector(account, &id, &new).await? {
+        Created::New(id) => Ok(id.as_str().to_owned()),
+        // Another writer created one first.
+        Created::Again(id) => Ok(id),
+        Created::Exists => Ok(store
+            .detector(account)
+            .await?
+            .map(|d| d.id)
+            .unwrap_or_default()),
+    }
+}
+
 /// The administrator creates `member` (CreateMembers of one).
 pub async fn create(
     store: &Store,
@@ -48,8 +80,11 @@ pub async fn create(
     member: &AccountId,
     email: &Email,
 ) -> Result<(), ChangeError> {
+    let detector = detector(store, administrator).await?;
     let details = [(member.clone(), email.clone())];
-    one(store.create_members(administrator, &details).await?)
+    one(store
+        .create_members(administrator, &detector, &details)
+        .await?)
 }
 
 /// The administrator invites `member`, creating it first when it has no
@@ -63,8 +98,11 @@ pub async fn invite(
         Ok(()) | Err(ChangeError::Refused(Reason::AlreadyMember)) => {}
         Err(e) => return Err(e),
     }
+    let detector = detector(store, administrator).await?;
     let members = [member.clone()];
-    one(store.invite_members(administrator, &members).await?)
+    one(store
+        .invite_members(administrator, &detector, &members)
+        .await?)
 }
 
 /// The member accepts the invitation it has from `administrator`, whatever
@@ -77,14 +115,9 @@ pub async fn accept(
     let Some(invitation) = store.invitation(member, administrator).await? else {
         return Err(ChangeError::Accept(AcceptRefusal::NoInvitation));
     };
-    let detector = DetectorId::of(member);
+    let detector = detector(store, member).await?;
     store
-        .accept(
-            member,
-            administrator,
-            &invitation.invitation_id,
-            detector.as_str(),
-        )
+        .accept(member, administrator, &invitation.invitation_id, &detector)
         .await?
         .map_err(ChangeError::Accept)
 }
@@ -107,13 +140,18 @@ pub async fn change(
     administrator: &AccountId,
     member: &AccountId,
 ) -> Result<(), ChangeError> {
-    let members = [member.clone()];
+    let detector = detector(store, administrator).await?;
+    let (members, on) = ([member.clone()], detector.as_str());
     one(match action {
-        MemberAction::Disassociate => store.disassociate_members(administrator, &members).await?,
-        MemberAction::Delete => store.delete_members(administrator, &members).await?,
+        MemberAction::Disassociate => {
+            store
+                .disassociate_members(administrator, on, &members)
+                .await?
+        }
+        MemberAction::Delete => store.delete_members(administrator, on, &members).await?,
         _ => {
             store
-                .monitor_members(action, administrator, &members)
+                .monitor_members(action, administrator, on, &members)
                 .await?
         }
     })
@@ -121,7 +159,8 @@ pub async fn change(
 
 /// The member leaves its administrator.
 pub async fn resign(store: &Store, member: &AccountId) -> Result<(), ChangeError> {
-    Ok(store.disassociate(member).await?)
+    let detector = detector(store, member).await?;
+    Ok(store.disassociate(member, &detector).await?)
 }
 
 /// The one account's result of a batch.

@@ -42,6 +42,18 @@ pub const MEMBER_PREFIX: &str = "MEMBER#";
 pub const EMAIL: &str = "email";
 /// The member's own detector, once it accepted.
 pub const DETECTOR_ID: &str = "detectorId";
+/// The sort key of an account's detector, and its attributes.
+pub const DETECTOR: &str = "DETECTOR";
+pub const DETECTOR_STATUS: &str = "detectorStatus";
+pub const FREQUENCY: &str = "findingPublishingFrequency";
+pub const CREATED_AT: &str = "createdAt";
+pub const CLIENT_TOKEN: &str = "clientToken";
+pub const S3_LOGS: &str = "s3Logs";
+pub const KUBERNETES_AUDIT_LOGS: &str = "kubernetesAuditLogs";
+pub const EBS_VOLUMES: &str = "ebsVolumes";
+pub const FEATURES: &str = "features";
+pub const TAGS: &str = "tags";
+
 /// The sort key of an administrator's summary of its member records.
 pub const SUMMARY: &str = "MEMBERS";
 /// Every member record of the administrator.
@@ -90,6 +102,14 @@ pub fn summary_key(administrator: &AccountId) -> [(String, AttributeValue); 2] {
     [
         (INVITEE.into(), AttributeValue::S(administrator.to_string())),
         (INVITER.into(), AttributeValue::S(SUMMARY.into())),
+    ]
+}
+
+/// The primary key of `account`'s detector.
+pub fn detector_key(account: &AccountId) -> [(String, AttributeValue); 2] {
+    [
+        (INVITEE.into(), AttributeValue::S(account.to_string())),
+        (INVITER.into(), AttributeValue::S(DETECTOR.into())),
     ]
 }
 

@@ -56,7 +56,8 @@ async fn invitations(call: Call<'_>, action: Action) -> Reply {
 /// The outcome of every account: `own` for the caller's own, what `work`
 /// did for the others (given in request order). When every write failed,
 /// the request fails as a whole, since nothing in it could be processed:
-/// with a 500 that says to retry when every failure was transient.
+/// with a 500 that says to retry when every failure was transient, with
+/// the "not owned" 400 when the detector went away meanwhile.
 pub async fn each<F, Fut>(
     accounts: &[AccountId],
     caller: &AccountId,
@@ -74,7 +75,7 @@ where
         work(others).await?
     }
     .into_iter();
-    let (mut failed, mut transient) = (0, 0);
+    let mut failures: Vec<StoreError> = Vec::new();
     let outcomes: Vec<Outcome> = accounts
         .iter()
         .map(|account| {
@@ -86,19 +87,22 @@ where
                 Err(error) => {
                     // The body's account IDs stay out of the logs.
                     tracing::warn!(?error, "write failed");
-                    failed += 1;
-                    if !matches!(error, StoreError::Other(_)) {
-                        transient += 1;
-                    }
-                    Outcome::Unprocessed(error.reason())
+                    let reason = error.reason();
+                    failures.push(error);
+                    Outcome::Unprocessed(reason)
                 }
             }
         })
         .collect();
     let writes = accounts.iter().filter(|a| *a != caller).count();
-    if writes > 0 && failed == writes {
-        return Err(if transient == failed {
+    if writes > 0 && failures.len() == writes {
+        return Err(if failures.iter().all(StoreError::is_transient) {
             ApiError::Retry
+        } else if failures
+            .iter()
+            .all(|e| matches!(e, StoreError::DetectorNotOwned))
+        {
+            ApiError::DetectorNotOwned
         } else {
             ApiError::Internal
         });

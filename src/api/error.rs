@@ -5,7 +5,7 @@ use lambda_http::http::StatusCode;
 
 use super::identity::NoCaller;
 use super::routes;
-use crate::domain::AcceptRefusal;
+use crate::domain::{AcceptRefusal, Reason};
 use crate::store::StoreError;
 
 /// Which of GuardDuty's three `InvalidInputException` messages applies.
@@ -64,6 +64,13 @@ pub enum ApiError {
     Refused(AcceptRefusal),
     /// A `detectorId` that is not the caller's.
     DetectorNotOwned,
+    /// CreateDetector when the caller has a detector.
+    DetectorExists,
+    /// DeleteDetector while the caller has created, invited or associated
+    /// members.
+    DetectorHasMembers,
+    /// DeleteDetector while the caller is an associated member.
+    DetectorOfMember,
     Unauthenticated,
     /// Local scope check: signed for another service than `execute-api`.
     WrongScope,
@@ -105,8 +112,28 @@ impl ApiError {
             ApiError::DetectorNotOwned => (
                 BAD_REQUEST,
                 "InvalidInputException",
-                "The request is rejected because the input detectorId is not owned by the \
-                 current account."
+                Reason::DetectorNotOwned.message(),
+            ),
+            ApiError::DetectorExists => (
+                BAD_REQUEST,
+                "InvalidInputException",
+                "The request is rejected because a detector already exists for the current \
+                 account."
+                    .into(),
+            ),
+            ApiError::DetectorHasMembers => (
+                BAD_REQUEST,
+                "InvalidInputException",
+                "The request is rejected because the current account cannot delete detector \
+                 while it has invited or associated members."
+                    .into(),
+            ),
+            ApiError::DetectorOfMember => (
+                BAD_REQUEST,
+                "InvalidInputException",
+                "The request is rejected because the current account cannot delete its \
+                 detector while it is an associated member; disassociate from the \
+                 administrator account first."
                     .into(),
             ),
             ApiError::Unauthenticated => (
@@ -163,10 +190,13 @@ impl ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
-        tracing::warn!(?error, "store request failed");
+        if !matches!(error, StoreError::DetectorNotOwned) {
+            tracing::warn!(?error, "store request failed");
+        }
         match error {
             StoreError::Transient(_) | StoreError::OutOfTime => ApiError::Retry,
             StoreError::Other(_) => ApiError::Internal,
+            StoreError::DetectorNotOwned => ApiError::DetectorNotOwned,
         }
     }
 }

@@ -1,12 +1,11 @@
-//! ListInvitations, GetInvitationsCount and ListDetectors: reads of the
-//! caller's own partition, and the caller's one implicit detector.
+//! ListInvitations and GetInvitationsCount: reads of the caller's own
+//! partition.
 
 use serde::Serialize;
 use serde_json::json;
 
 use super::response::{Json, Relationship, Reply};
 use super::{Call, query, token};
-use crate::domain::DetectorId;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -50,16 +49,4 @@ pub async fn invitations(call: Call<'_>) -> Reply {
 pub async fn count(call: Call<'_>) -> Reply {
     let count = call.store.count(&call.caller).await?;
     Ok(Json::of(&json!({ "invitationsCount": count })))
-}
-
-pub async fn detectors(call: Call<'_>) -> Reply {
-    // Validated like any list; one detector always fits one page, so no
-    // token is ever issued for it.
-    query::max_results(call.request)?;
-    if query::next_token(call.request)?.is_some() {
-        return Err(token::not_issued().into());
-    }
-    Ok(Json::of(
-        &json!({ "detectorIds": [DetectorId::of(&call.caller).as_str()] }),
-    ))
 }

@@ -11,7 +11,7 @@ use crate::domain::{AccountId, MemberAction, Outcome, Reason};
 use crate::store::records::Record;
 
 pub async fn create(call: Call<'_>) -> Reply {
-    call.own_detector()?;
+    let detector = call.detector()?;
     let details = input::parse_account_details(call.request.body())?;
     let accounts: Vec<AccountId> = details.iter().map(|(account, _)| account.clone()).collect();
     let outcomes = each(
@@ -23,7 +23,9 @@ pub async fn create(call: Call<'_>) -> Reply {
                 .into_iter()
                 .filter(|(a, _)| *a != call.caller)
                 .collect();
-            call.store.create_members(&call.caller, &others).await
+            call.store
+                .create_members(&call.caller, detector, &others)
+                .await
         },
     )
     .await?;
@@ -31,13 +33,17 @@ pub async fn create(call: Call<'_>) -> Reply {
 }
 
 pub async fn invite(call: Call<'_>) -> Reply {
-    call.own_detector()?;
+    let detector = call.detector()?;
     let invite = input::parse_invite(call.request.body())?;
     let outcomes = each(
         &invite.accounts,
         &call.caller,
         Reason::CannotInviteSelf,
-        async |others| call.store.invite_members(&call.caller, &others).await,
+        async |others| {
+            call.store
+                .invite_members(&call.caller, detector, &others)
+                .await
+        },
     )
     .await?;
     Ok(answer(&invite.accounts, &outcomes))
@@ -99,9 +105,12 @@ struct Members {
 }
 
 pub async fn get(call: Call<'_>) -> Reply {
-    call.own_detector()?;
+    let detector = call.detector()?;
     let accounts = input::parse_account_ids(call.request.body())?;
-    let mut records = call.store.records(&call.caller, &accounts).await?;
+    let mut records = call
+        .store
+        .records(&call.caller, detector, &accounts)
+        .await?;
     let mut members = Vec::new();
     let mut outcomes = Vec::new();
     for account in &accounts {
@@ -129,7 +138,7 @@ struct Page {
 }
 
 pub async fn list(call: Call<'_>) -> Reply {
-    call.own_detector()?;
+    let detector = call.detector()?;
     let limit = query::max_results(call.request)?;
     let only_associated = query::only_associated(call.request)?;
     let after = match query::next_token(call.request)? {
@@ -142,7 +151,13 @@ pub async fn list(call: Call<'_>) -> Reply {
     };
     let page = call
         .store
-        .list_members(&call.caller, only_associated, limit, after.as_ref())
+        .list_members(
+            &call.caller,
+            detector,
+            only_associated,
+            limit,
+            after.as_ref(),
+        )
         .await?;
     tracing::Span::current().record("processed", page.records.len());
     Ok(Json::of(&Page {
@@ -159,14 +174,20 @@ pub async fn list(call: Call<'_>) -> Reply {
 
 /// Disassociate, delete, start or stop the body's accounts.
 async fn change(call: Call<'_>, action: MemberAction) -> Reply {
-    call.own_detector()?;
+    let detector = call.detector()?;
     let accounts = input::parse_account_ids(call.request.body())?;
     let outcomes = each(&accounts, &call.caller, Reason::NotMember, async |others| {
         let (store, caller) = (call.store, &call.caller);
         match action {
-            MemberAction::Disassociate => store.disassociate_members(caller, &others).await,
-            MemberAction::Delete => store.delete_members(caller, &others).await,
-            _ => store.monitor_members(action, caller, &others).await,
+            MemberAction::Disassociate => {
+                store.disassociate_members(caller, detector, &others).await
+            }
+            MemberAction::Delete => store.delete_members(caller, detector, &others).await,
+            _ => {
+                store
+                    .monitor_members(action, caller, detector, &others)
+                    .await
+            }
         }
     })
     .await?;

@@ -1,6 +1,6 @@
 //! The member's side of an administrator: accept one (both operation
-//! names), see it, leave it. Every route is under the caller's one
-//! detector (`/detector/{detectorId}/...`).
+//! names), see it, leave it. Every route is under the caller's detector
+//! (`/detector/{detectorId}/...`).
 
 use serde_json::json;
 
@@ -30,13 +30,13 @@ pub async fn master(call: Call<'_>) -> Reply {
 /// Both DisassociateFromAdministratorAccount and the deprecated
 /// DisassociateFromMasterAccount.
 pub async fn disassociate(call: Call<'_>) -> Reply {
-    call.own_detector()?;
-    call.store.disassociate(&call.caller).await?;
+    let detector = call.detector()?;
+    call.store.disassociate(&call.caller, detector).await?;
     Ok(Json::of(&json!({})))
 }
 
 async fn accept(call: Call<'_>, administrator_param: &str) -> Reply {
-    let detector = call.own_detector()?;
+    let detector = call.detector()?;
     let (administrator, invitation_id) =
         input::parse_accept(call.request.body(), administrator_param)?;
     if administrator == call.caller {
@@ -50,8 +50,8 @@ async fn accept(call: Call<'_>, administrator_param: &str) -> Reply {
 }
 
 async fn show(call: Call<'_>, member: &str) -> Reply {
-    call.own_detector()?;
-    let Some(membership) = call.store.membership(&call.caller).await? else {
+    let detector = call.detector()?;
+    let Some(membership) = call.store.membership(&call.caller, detector).await? else {
         return Ok(Json::of(&json!({})));
     };
     let administrator = Relationship {

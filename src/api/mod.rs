@@ -3,6 +3,7 @@
 //! success or error, is a restJson1 response (`response`).
 
 pub mod batch;
+pub mod detector;
 pub mod error;
 pub mod identity;
 pub mod input;
@@ -94,8 +95,10 @@ impl App {
 }
 
 impl Call<'_> {
-    /// The route's `detectorId`, when it is the caller's detector.
-    pub fn own_detector(&self) -> Result<&str, ApiError> {
+    /// The route's `detectorId`, within GuardDuty's bounds. Whether it is
+    /// the caller's detector, the store checks in the read (or the
+    /// transaction) the operation makes anyway.
+    pub fn detector(&self) -> Result<&str, ApiError> {
         let given = self.params.get("detectorId").unwrap_or_default();
         let length = given.chars().count();
         if !(1..=DetectorId::MAX_LEN).contains(&length) {
@@ -104,9 +107,6 @@ impl Call<'_> {
                 DetectorId::MAX_LEN
             );
             return Err(InputError::out_of_range("detectorId", detail).into());
-        }
-        if given != DetectorId::of(&self.caller).as_str() {
-            return Err(ApiError::DetectorNotOwned);
         }
         Ok(given)
     }

@@ -9,7 +9,7 @@ use lambda_http::http::Method;
 use super::Call;
 use super::error::ApiError;
 use super::response::Reply;
-use super::{batch, list, members, membership};
+use super::{batch, detector, list, members, membership};
 
 pub type Handler = for<'a> fn(Call<'a>) -> Pin<Box<dyn Future<Output = Reply> + Send + 'a>>;
 
@@ -61,7 +61,31 @@ pub static ROUTES: &[Route] = &[
         method: Method::GET,
         path: "/detector",
         operation: "ListDetectors",
-        handler: handler!(list::detectors),
+        handler: handler!(detector::list),
+    },
+    Route {
+        method: Method::POST,
+        path: "/detector",
+        operation: "CreateDetector",
+        handler: handler!(detector::create),
+    },
+    Route {
+        method: Method::GET,
+        path: "/detector/{detectorId}",
+        operation: "GetDetector",
+        handler: handler!(detector::get),
+    },
+    Route {
+        method: Method::POST,
+        path: "/detector/{detectorId}",
+        operation: "UpdateDetector",
+        handler: handler!(detector::update),
+    },
+    Route {
+        method: Method::DELETE,
+        path: "/detector/{detectorId}",
+        operation: "DeleteDetector",
+        handler: handler!(detector::delete),
     },
     Route {
         method: Method::POST,

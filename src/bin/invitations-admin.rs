@@ -14,6 +14,7 @@ usage: invitations-admin <command> [args]
 
   ping                              check that DynamoDB answers
   create-table                      create the table (TABLE_NAME) if missing
+  detector     ACCOUNT              ACCOUNT's detector ID, created if it has none
   invite       MEMBER ADMIN         ADMIN creates (if needed) and invites MEMBER: Invited
   accept       MEMBER ADMIN         MEMBER accepts: Enabled on both sides
   decline      MEMBER ADMIN         MEMBER declines: Declined
@@ -24,7 +25,8 @@ usage: invitations-admin <command> [args]
   seed-admin   ADMIN                members in every status for ADMIN
   seed-many    MEMBER COUNT         COUNT invitations (Invited) for MEMBER, for paging
 
-Every command goes through the same store calls as the API. The table is
+Every command goes through the same store calls as the API; an account
+that needs a detector for it gets one first. The table is
 TABLE_NAME (default Invitations); the endpoint comes from the standard AWS
 settings, e.g. AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:8000.";
 
@@ -104,6 +106,13 @@ async fn run(args: &[&str]) -> Result<(), String> {
                 "{table}: {}",
                 if created { "created" } else { "already exists" }
             );
+            Ok(())
+        }
+        ["detector", owner] => {
+            let id = inviter::detector(&store, &account(owner)?)
+                .await
+                .map_err(|e| format!("{owner}: {e}"))?;
+            println!("{id}");
             Ok(())
         }
         ["invite", member, admin] => relationship(None, member, admin).await,

@@ -1,14 +1,17 @@
-//! The vocabulary of both views of a relationship: account and detector
-//! IDs, the invitation's states and state machine (`transitions`), the
-//! member record's (`members`), and the answers with their texts
-//! (`reason`). Nothing here knows about HTTP or DynamoDB.
+//! The vocabulary of both views of a relationship: account IDs, the
+//! invitation's states and state machine (`transitions`), the member
+//! record's (`members`), detectors and their settings (`detector`), and
+//! the answers with their texts (`reason`). Nothing here knows about HTTP
+//! or DynamoDB.
 
 use std::fmt;
 
+pub mod detector;
 mod members;
 mod reason;
 mod transitions;
 
+pub use detector::DetectorId;
 pub use members::{Email, EmailError, MEMBER_TRANSITIONS, MemberAction, MemberStatus};
 pub use reason::{AcceptRefusal, Outcome, Reason};
 pub use transitions::{Action, Named, TRANSITIONS, Transition};
@@ -50,32 +53,6 @@ impl AccountId {
 impl fmt::Display for AccountId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
-    }
-}
-
-/// The one detector every account has here. This service keeps no
-/// detectors: the ID is derived from the account ID (32 lowercase hex
-/// characters, like GuardDuty's), stable, and nothing is stored.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DetectorId(String);
-
-impl DetectorId {
-    /// GuardDuty's bounds on a detector ID parameter.
-    pub const MAX_LEN: usize = 300;
-
-    /// FNV-1a (128-bit) of the account ID: unique in practice, and no
-    /// cryptography is needed since the ID is no secret.
-    pub fn of(account: &AccountId) -> Self {
-        const OFFSET: u128 = 0x6c62272e07bb014262b821756295c58d;
-        const PRIME: u128 = 0x0000000001000000000000000000013b;
-        let hash = account.as_str().bytes().fold(OFFSET, |hash, byte| {
-            (hash ^ u128::from(byte)).wrapping_mul(PRIME)
-        });
-        Self(format!("{hash:032x}"))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
     }
 }
 
@@ -150,25 +127,6 @@ mod tests {
             AccountId::parse("١٢٣٤٥٦٧٨٩٠١٢"),
             Err(AccountIdError::NotDigits)
         );
-    }
-
-    #[test]
-    fn a_detector_id_is_32_hex_characters_stable_and_per_account() {
-        let one = DetectorId::of(&AccountId::parse("111122223333").unwrap());
-        let other = DetectorId::of(&AccountId::parse("111122223334").unwrap());
-        assert_eq!(one.as_str().len(), 32);
-        assert!(
-            one.as_str()
-                .bytes()
-                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
-        );
-        assert_eq!(
-            one,
-            DetectorId::of(&AccountId::parse("111122223333").unwrap())
-        );
-        assert_ne!(one, other);
-        // Pinned: a detector ID must never change for an account.
-        assert_eq!(one.as_str(), "16f9dd52322f505e280efa71cd264495");
     }
 
     #[test]

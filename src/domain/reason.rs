@@ -34,6 +34,8 @@ pub enum Reason {
     StoreFailure,
     /// The request ran out of time before this account's write was sent.
     OutOfTime,
+    /// The caller's detector was deleted while the request ran.
+    DetectorNotOwned,
     /// CreateMembers: a record for the account exists already.
     AlreadyMember,
     /// CreateMembers of the caller's own account.
@@ -102,6 +104,9 @@ impl Reason {
                 "The request ran out of time before this account was changed; nothing was \
                  changed for it. Retry this account."
                     .into()
+            }
+            Reason::DetectorNotOwned => {
+                rejected("the input detectorId is not owned by the current account")
             }
             Reason::AlreadyMember => rejected(
                 "the given account ID is already a member or associated member of the current \
@@ -222,6 +227,7 @@ mod tests {
             Reason::GoneAfterRetry,
             Reason::StoreFailure,
             Reason::OutOfTime,
+            Reason::DetectorNotOwned,
             Reason::AlreadyMember,
             Reason::CannotBeOwnMember,
             Reason::CannotInviteSelf,

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::types::TransactWriteItem;
 
 use super::StoreError;
+use super::detector::check_owned;
 use super::expr::{Item, Write, status_value, transact_check, transact_delete, transact_update};
 use super::membership::{broken, end_items, s};
 use super::summary;
@@ -145,13 +146,13 @@ pub fn change_items(
     (items, (members, active))
 }
 
-/// The accounts in groups whose items, with the summary's and the check's,
+/// The accounts in groups whose items, with the summary's and the checks',
 /// fit one transaction.
 pub fn chunks(planned: Vec<Planned>) -> Vec<Vec<Planned>> {
     let mut chunks: Vec<Vec<Planned>> = Vec::new();
     let mut size = 0;
     for one in planned {
-        if chunks.is_empty() || size + one.items.len() + 2 > MAX_ITEMS {
+        if chunks.is_empty() || size + one.items.len() + 3 > MAX_ITEMS {
             chunks.push(Vec::new());
             size = 0;
         }
@@ -161,16 +162,27 @@ pub fn chunks(planned: Vec<Planned>) -> Vec<Vec<Planned>> {
     chunks
 }
 
+/// Where a composed transaction checks the administrator.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Checks {
+    /// The check that it is no associated member.
+    pub member: Option<usize>,
+    /// The check that `detector` is still its detector.
+    pub detector: Option<usize>,
+}
+
 /// One transaction of `chunk`: every account's items, one change of the
 /// summary by their sum, and, when an invitation makes an active member
-/// again, the check that the administrator is no associated member (an
-/// associated member may have none). The check's index, if any.
+/// again, the checks that the administrator is no associated member (an
+/// associated member may have none) and still has its detector (an
+/// administrator without one may have none either); their indexes.
 pub fn compose(
     table: &str,
     action: MemberAction,
     administrator: &AccountId,
+    detector: &str,
     chunk: &[Planned],
-) -> (Vec<TransactWriteItem>, Option<usize>) {
+) -> (Vec<TransactWriteItem>, Checks) {
     let mut items: Vec<TransactWriteItem> = chunk.iter().flat_map(|p| p.items.clone()).collect();
     let (members, active) = chunk
         .iter()
@@ -178,11 +190,14 @@ pub fn compose(
     if (members, active) != (0, 0) {
         items.push(summary::change(table, administrator, members, active));
     }
-    let check = (action == MemberAction::Invite && active > 0).then(|| {
+    let mut checks = Checks::default();
+    if action == MemberAction::Invite && active > 0 {
         items.push(not_a_member(table, administrator));
-        items.len() - 1
-    });
-    (items, check)
+        checks.member = Some(items.len() - 1);
+        items.push(check_owned(table, administrator, detector));
+        checks.detector = Some(items.len() - 1);
+    }
+    (items, checks)
 }
 
 /// Where one account's items sat in a refused transaction.

@@ -1,14 +1,16 @@
 //! CreateMembers: one `BatchGetItem` (the records asked for, the summary,
-//! the caller's membership item), then one transaction that puts every new
-//! record (each conditioned on its absence), grows the summary within
-//! `MEMBER_LIMIT`, and checks that the caller is no associated member. A
-//! refusal means something changed in between: it is read again.
+//! the caller's membership item and detector), then one transaction that
+//! puts every new record (each conditioned on its absence), grows the
+//! summary within `MEMBER_LIMIT`, and checks that the caller is no
+//! associated member and still has its detector. A refusal means something
+//! changed in between: it is read again.
 
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::TransactWriteItem;
 
 use super::changes::not_a_member;
+use super::detector::{check_owned, detector_key, owned};
 use super::expr::{Item, status_value, transact_put_new};
 use super::membership::s;
 use super::records::record_keys;
@@ -27,6 +29,7 @@ impl Store {
     pub async fn create_members(
         &self,
         administrator: &AccountId,
+        detector: &str,
         accounts: &[(AccountId, Email)],
     ) -> Result<Vec<Result<Outcome, StoreError>>, StoreError> {
         let mut results: Vec<Option<Result<Outcome, StoreError>>> =
@@ -42,7 +45,9 @@ impl Store {
             let mut keys = record_keys(administrator, &members);
             keys.push(HashMap::from(table::summary_key(administrator)));
             keys.push(HashMap::from(table::membership_key(administrator)));
+            keys.push(detector_key(administrator));
             let found = self.get_many(keys).await?;
+            owned(&found, detector)?;
             if found.contains_key(table::MEMBERSHIP) {
                 for &i in &pending {
                     results[i] = Some(Ok(Outcome::Unprocessed(Reason::CallerIsMember)));
@@ -70,13 +75,13 @@ impl Store {
             }
             let created: Vec<(&AccountId, &Email)> =
                 fresh.iter().map(|&(_, m, e)| (m, e)).collect();
-            let items = create_items(
-                &self.table,
+            let creating = Creating {
                 administrator,
-                &created,
-                self.member_limit,
-                &table::now(),
-            );
+                detector,
+                created: &created,
+                limit: self.member_limit,
+            };
+            let items = create_items(&self.table, &creating, &table::now());
             match self.transact(items).await {
                 Ok(Transacted::Applied) => {
                     for &(i, _, _) in &fresh {
@@ -99,16 +104,25 @@ impl Store {
     }
 }
 
-/// The transaction creating `created`: a Created record each, put on
-/// condition of its absence; the summary grown by as many, within `limit`;
-/// the administrator checked to be no associated member.
-pub fn create_items(
-    table: &str,
-    administrator: &AccountId,
-    created: &[(&AccountId, &Email)],
-    limit: i64,
-    now: &str,
-) -> Vec<TransactWriteItem> {
+/// Who creates which members, under which detector and limit.
+pub struct Creating<'a> {
+    pub administrator: &'a AccountId,
+    pub detector: &'a str,
+    pub created: &'a [(&'a AccountId, &'a Email)],
+    pub limit: i64,
+}
+
+/// The transaction creating members: a Created record each, put on
+/// condition of its absence; the summary grown by as many, within the
+/// limit; the administrator checked to be no associated member and to
+/// have the detector.
+pub fn create_items(table: &str, creating: &Creating<'_>, now: &str) -> Vec<TransactWriteItem> {
+    let Creating {
+        administrator,
+        detector,
+        created,
+        limit,
+    } = *creating;
     let mut items: Vec<TransactWriteItem> = created
         .iter()
         .map(|(member, email)| {
@@ -127,5 +141,6 @@ pub fn create_items(
     let grown = i64::try_from(created.len()).expect("at most 50 accounts");
     items.push(summary::grow(table, administrator, grown, limit));
     items.push(not_a_member(table, administrator));
+    items.push(check_owned(table, administrator, detector));
     items
 }

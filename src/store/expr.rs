@@ -69,6 +69,18 @@ impl Write {
         self
     }
 
+    /// Adds `map.key = value` to the update's `SET`: one entry of a map
+    /// attribute, the others left as they are.
+    pub fn set_in(mut self, map: &str, key: &str, value: AttributeValue) -> Self {
+        let (map_ref, value_ref) = self.bind("set", map, value);
+        let key_ref = format!("{map_ref}k");
+        self.names.insert(key_ref.clone(), key.to_owned());
+        let update = self.update.get_or_insert_with(|| "SET".into());
+        let separator = if update.ends_with("SET") { " " } else { ", " };
+        update.push_str(&format!("{separator}{map_ref}.{key_ref} = {value_ref}"));
+        self
+    }
+
     /// Also requires `name = value` of the item.
     pub fn also_if(mut self, name: &str, value: AttributeValue) -> Self {
         let (name_ref, value_ref) = self.bind("if", name, value);

@@ -13,7 +13,6 @@ use std::time::Instant;
 
 use super::changes::{Planned, Refusal, Step, chunks, compose, plan, replan};
 use super::expr::Write;
-use super::records::record_keys;
 use super::transact::Transacted;
 use super::{SERIAL_BUDGET, Store, StoreError, fanout, refusal};
 use crate::domain::{AccountId, MemberAction, MemberStatus, Outcome, Reason};
@@ -28,9 +27,10 @@ impl Store {
     pub async fn invite_members(
         &self,
         administrator: &AccountId,
+        detector: &str,
         members: &[AccountId],
     ) -> Result<Vec<Result<Outcome, StoreError>>, StoreError> {
-        self.change(MemberAction::Invite, administrator, members)
+        self.change(MemberAction::Invite, administrator, detector, members)
             .await
     }
 
@@ -40,9 +40,10 @@ impl Store {
     pub async fn disassociate_members(
         &self,
         administrator: &AccountId,
+        detector: &str,
         members: &[AccountId],
     ) -> Result<Vec<Result<Outcome, StoreError>>, StoreError> {
-        self.change(MemberAction::Disassociate, administrator, members)
+        self.change(MemberAction::Disassociate, administrator, detector, members)
             .await
     }
 
@@ -51,9 +52,10 @@ impl Store {
     pub async fn delete_members(
         &self,
         administrator: &AccountId,
+        detector: &str,
         members: &[AccountId],
     ) -> Result<Vec<Result<Outcome, StoreError>>, StoreError> {
-        self.change(MemberAction::Delete, administrator, members)
+        self.change(MemberAction::Delete, administrator, detector, members)
             .await
     }
 
@@ -64,9 +66,10 @@ impl Store {
         &self,
         monitoring: MemberAction,
         administrator: &AccountId,
+        detector: &str,
         members: &[AccountId],
     ) -> Result<Vec<Result<Outcome, StoreError>>, StoreError> {
-        let found = self.get_many(record_keys(administrator, members)).await?;
+        let found = self.records_read(administrator, detector, members).await?;
         let writes = members.iter().map(|member| {
             let status = found
                 .get(&table::record_sort_key(member))
@@ -121,9 +124,10 @@ impl Store {
         &self,
         action: MemberAction,
         administrator: &AccountId,
+        detector: &str,
         members: &[AccountId],
     ) -> Result<Vec<Result<Outcome, StoreError>>, StoreError> {
-        let found = self.get_many(record_keys(administrator, members)).await?;
+        let found = self.records_read(administrator, detector, members).await?;
         let mut results: Vec<Option<Result<Outcome, StoreError>>> =
             members.iter().map(|_| None).collect();
         let (mut alone, mut together) = (Vec::new(), Vec::new());
@@ -146,12 +150,16 @@ impl Store {
             }
         }
         let alone = alone.into_iter().map(|planned| {
-            let (store, administrator) = (self.clone(), administrator.clone());
-            async move { Ok(store.settle(action, &administrator, vec![planned]).await) }
+            let (store, administrator, detector) =
+                (self.clone(), administrator.clone(), detector.to_owned());
+            async move {
+                let one = vec![planned];
+                Ok(store.settle(action, &administrator, &detector, one).await)
+            }
         });
         let (alone, together) = tokio::join!(
             fanout::concurrently(alone.collect()),
-            self.settle(action, administrator, together)
+            self.settle(action, administrator, detector, together)
         );
         let settled = alone.into_iter().flat_map(|r| r.unwrap_or_default());
         for (index, result) in settled.chain(together) {
@@ -173,6 +181,7 @@ impl Store {
         &self,
         action: MemberAction,
         administrator: &AccountId,
+        detector: &str,
         mut pending: Vec<Planned>,
     ) -> Vec<(usize, Result<Outcome, StoreError>)> {
         let started = Instant::now();
@@ -184,13 +193,19 @@ impl Store {
                     settled.extend(chunk.iter().map(|p| (p.index, Err(StoreError::OutOfTime))));
                     continue;
                 }
-                let (items, check) = compose(&self.table, action, administrator, &chunk);
+                let (items, checks) = compose(&self.table, action, administrator, detector, &chunk);
                 match self.transact(items).await {
                     Ok(Transacted::Applied) => {
                         settled.extend(chunk.iter().map(|p| (p.index, Ok(Outcome::Processed))));
                     }
                     Ok(refused) => {
-                        let member_check = check.and_then(|i| refused.failed(i)).is_some();
+                        let failed = |i: Option<usize>| i.and_then(|i| refused.failed(i)).is_some();
+                        if failed(checks.detector) {
+                            let gone = |p: &Planned| (p.index, Err(StoreError::DetectorNotOwned));
+                            settled.extend(chunk.iter().map(gone));
+                            continue;
+                        }
+                        let member_check = failed(checks.member);
                         let mut offset = 0;
                         for planned in chunk {
                             let (index, size) = (planned.index, planned.items.len());

@@ -15,6 +15,7 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::get_item::builders::GetItemFluentBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
 
+use super::detector::{check_owned, detector_key, owned};
 use super::expr::{Item, Write, transact_delete, transact_put_new, transact_update};
 use super::transact::Transacted;
 use super::{Store, StoreError, classify, summary};
@@ -38,20 +39,28 @@ pub enum Ended {
 }
 
 impl Store {
-    /// The member's administrator (one consistent `GetItem`).
-    pub async fn membership(&self, member: &AccountId) -> Result<Option<Membership>, StoreError> {
-        let item = self
-            .get(HashMap::from(table::membership_key(member)))
-            .await?;
-        item.as_ref().map(membership).transpose()
+    /// The member's administrator, when `detector` is its detector: one
+    /// consistent `BatchGetItem` of its membership item and its detector.
+    pub async fn membership(
+        &self,
+        member: &AccountId,
+        detector: &str,
+    ) -> Result<Option<Membership>, StoreError> {
+        let keys = vec![
+            HashMap::from(table::membership_key(member)),
+            detector_key(member),
+        ];
+        let found = self.get_many(keys).await?;
+        owned(&found, detector)?;
+        found.get(table::MEMBERSHIP).map(membership).transpose()
     }
 
     /// `member` accepts `administrator`'s invitation `invitation_id`, on
-    /// its detector `detector_id`. The invitation is read first: its
-    /// `invitedAt` goes into the membership item, and no write can copy an
-    /// attribute from another item. The transaction is conditioned on what
-    /// was read, so a change in between refuses it rather than being
-    /// overwritten.
+    /// its detector `detector_id`. The invitation is read first, with the
+    /// detector: its `invitedAt` goes into the membership item, and no write
+    /// can copy an attribute from another item. The transaction is
+    /// conditioned on what was read, so a change in between refuses it
+    /// rather than being overwritten.
     pub async fn accept(
         &self,
         member: &AccountId,
@@ -59,11 +68,16 @@ impl Store {
         invitation_id: &str,
         detector_id: &str,
     ) -> Result<Result<(), AcceptRefusal>, StoreError> {
-        let key = HashMap::from(table::key(member, administrator));
-        let Some(invitation) = self.get(key).await? else {
+        let keys = vec![
+            HashMap::from(table::key(member, administrator)),
+            detector_key(member),
+        ];
+        let found = self.get_many(keys).await?;
+        owned(&found, detector_id)?;
+        let Some(invitation) = found.get(administrator.as_str()) else {
             return Ok(Err(AcceptRefusal::NoInvitation));
         };
-        match acceptable(&invitation, invitation_id) {
+        match acceptable(invitation, invitation_id) {
             Acceptable::Yes => {}
             // Already this administrator's: accepting again changes nothing.
             Acceptable::AlreadyAccepted => return Ok(Ok(())),
@@ -73,7 +87,7 @@ impl Store {
             member,
             administrator,
             invitation_id,
-            invited_at: &table::text(&invitation, table::INVITED_AT),
+            invited_at: &table::text(invitation, table::INVITED_AT),
             detector_id,
         };
         let refused = self
@@ -108,17 +122,20 @@ impl Store {
                 Some(Acceptable::Yes) => Ok(Err(AcceptRefusal::InvitationIdMismatch)),
             };
         }
+        if refused.failed(4).is_some() {
+            return Err(StoreError::DetectorNotOwned);
+        }
         if refused.failed(3).is_some() {
             return Ok(Err(AcceptRefusal::HasMembers));
         }
         Ok(Err(AcceptRefusal::Withdrawn))
     }
 
-    /// The member leaves its administrator, if it has one: at most a read of
-    /// the membership item and one transaction. Not associated: nothing
-    /// changes, so a retry is harmless.
-    pub async fn disassociate(&self, member: &AccountId) -> Result<(), StoreError> {
-        if let Some(current) = self.membership(member).await? {
+    /// The member leaves its administrator, if it has one: a read of the
+    /// membership item (with the detector `detector`) and at most one
+    /// transaction. Not associated: nothing changes, so a retry is harmless.
+    pub async fn disassociate(&self, member: &AccountId, detector: &str) -> Result<(), StoreError> {
+        if let Some(current) = self.membership(member, detector).await? {
             // NotMember: a concurrent request ended it first.
             let resign = Write::of(MemberAction::Resign.transition(), &table::now());
             self.end_membership(member, &current.administrator, resign)
@@ -153,7 +170,7 @@ impl Store {
     }
 
     /// One consistent `GetItem`.
-    pub(super) async fn get(&self, key: Item) -> Result<Option<Item>, StoreError> {
+    pub(crate) async fn get(&self, key: Item) -> Result<Option<Item>, StoreError> {
         let output = get(&self.client, &self.table, key)
             .send()
             .await
@@ -184,9 +201,9 @@ pub struct Accepted<'a> {
 /// The transaction of an accept: the invitation Invited -> Enabled,
 /// conditioned on its ID and `invitedAt`; the membership item put,
 /// conditioned on its absence; the administrator's record Invited ->
-/// Enabled under the same invitation, with the member's detector; and the
-/// member's own summary checked for no active members. `now` stamps
-/// `updatedAt` and `acceptedAt`.
+/// Enabled under the same invitation, with the member's detector; the
+/// member's own summary checked for no active members, and its detector
+/// for being `detector_id`. `now` stamps `updatedAt` and `acceptedAt`.
 pub fn accept_items(table: &str, accepted: &Accepted<'_>, now: &str) -> Vec<TransactWriteItem> {
     let Accepted {
         member,
@@ -221,6 +238,7 @@ pub fn accept_items(table: &str, accepted: &Accepted<'_>, now: &str) -> Vec<Tran
             HashMap::from(table::record_key(administrator, member)),
         ),
         summary::no_active_members(table, member),
+        check_owned(table, member, detector_id),
     ]
 }
 

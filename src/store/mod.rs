@@ -27,6 +27,7 @@ use crate::table;
 
 pub mod changes;
 pub mod create;
+pub mod detector;
 pub mod expr;
 pub mod fanout;
 pub mod members;
@@ -77,15 +78,24 @@ pub enum StoreError {
     /// Not sent: the request had run out of time for transactions one
     /// after another.
     OutOfTime,
+    /// The request's `detectorId` is not the caller's current detector,
+    /// as the read (or a transaction's check) found.
+    DetectorNotOwned,
 }
 
 impl StoreError {
+    /// Worth retrying later: the request is safe to repeat.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, StoreError::Transient(_) | StoreError::OutOfTime)
+    }
+
     /// What the caller is told about the account.
     pub fn reason(&self) -> Reason {
         match self {
             StoreError::Transient(_) => Reason::Transient,
             StoreError::Other(_) => Reason::StoreFailure,
             StoreError::OutOfTime => Reason::OutOfTime,
+            StoreError::DetectorNotOwned => Reason::DetectorNotOwned,
         }
     }
 }

@@ -8,6 +8,7 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
 
+use super::detector::{detector_key, owned};
 use super::expr::{Item, status_value};
 use super::{Store, StoreError, classify};
 use crate::domain::{AccountId, MemberStatus};
@@ -71,14 +72,15 @@ pub fn members_query(
 }
 
 impl Store {
-    /// `administrator`'s records of `members` that exist, by member, with
-    /// one consistent `BatchGetItem`.
+    /// `administrator`'s records of `members` that exist, by member, when
+    /// `detector` is its detector: one consistent `BatchGetItem`.
     pub async fn records(
         &self,
         administrator: &AccountId,
+        detector: &str,
         members: &[AccountId],
     ) -> Result<HashMap<AccountId, Record>, StoreError> {
-        let found = self.get_many(record_keys(administrator, members)).await?;
+        let found = self.records_read(administrator, detector, members).await?;
         Ok(found
             .values()
             .filter_map(record)
@@ -86,12 +88,46 @@ impl Store {
             .collect())
     }
 
+    /// The items of `administrator`'s records of `members`, by sort key,
+    /// read with its detector, which must be `detector`.
+    pub(super) async fn records_read(
+        &self,
+        administrator: &AccountId,
+        detector: &str,
+        members: &[AccountId],
+    ) -> Result<HashMap<String, Item>, StoreError> {
+        let mut keys = record_keys(administrator, members);
+        keys.push(detector_key(administrator));
+        let found = self.get_many(keys).await?;
+        owned(&found, detector)?;
+        Ok(found)
+    }
+
     /// One page: up to `limit` records after the member `after`. It asks
     /// for one more than `limit`, so that the last page is known to be the
     /// last. Filtered to associated members, a page needs a second `Query`
     /// (of up to 1 MB, DynamoDB's own page) when unassociated records lie
     /// in between.
+    /// The detector is read at the same time, and must be `detector`.
     pub async fn list_members(
+        &self,
+        administrator: &AccountId,
+        detector: &str,
+        only_associated: bool,
+        limit: i32,
+        after: Option<&AccountId>,
+    ) -> Result<MemberPage, StoreError> {
+        let (page, found) = tokio::join!(
+            self.members_page(administrator, only_associated, limit, after),
+            self.get(detector_key(administrator))
+        );
+        match found? {
+            Some(item) if table::text(&item, table::DETECTOR_ID) == detector => page,
+            _ => Err(StoreError::DetectorNotOwned),
+        }
+    }
+
+    async fn members_page(
         &self,
         administrator: &AccountId,
         only_associated: bool,

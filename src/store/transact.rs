@@ -5,7 +5,9 @@
 
 use std::collections::HashMap;
 
+use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::DisplayErrorContext;
+use aws_sdk_dynamodb::operation::batch_get_item::builders::BatchGetItemFluentBuilder;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{KeysAndAttributes, TransactWriteItem};
 
@@ -37,6 +39,17 @@ impl Transacted {
 pub const MAX_BATCH_KEYS: usize = 100;
 /// Rounds of asking again for keys DynamoDB left unprocessed (throttled).
 const BATCH_ROUNDS: usize = 3;
+
+/// The consistent `BatchGetItem` of `keys`; the benchmark's floors send
+/// this very request.
+pub fn batch_get(client: &Client, table: &str, keys: Vec<Item>) -> BatchGetItemFluentBuilder {
+    let request = KeysAndAttributes::builder()
+        .set_keys(Some(keys))
+        .consistent_read(true)
+        .build()
+        .expect("keys are set");
+    client.batch_get_item().request_items(table, request)
+}
 
 impl Store {
     /// One `TransactWriteItems`. Throttling and conflicts with other
@@ -96,15 +109,7 @@ impl Store {
             if wanted.is_empty() {
                 return Ok(found);
             }
-            let request = KeysAndAttributes::builder()
-                .set_keys(Some(std::mem::take(&mut wanted)))
-                .consistent_read(true)
-                .build()
-                .expect("keys are set");
-            let output = self
-                .client
-                .batch_get_item()
-                .request_items(&self.table, request)
+            let output = batch_get(&self.client, &self.table, std::mem::take(&mut wanted))
                 .send()
                 .await
                 .map_err(classify)?;

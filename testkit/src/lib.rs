@@ -161,7 +161,9 @@ pub async fn sdk_config(endpoint: &str) -> aws_config::SdkConfig {
         .await
 }
 
-/// Counts the DynamoDB requests (every attempt) a client sends, by operation.
+/// Counts the DynamoDB requests a client makes, by operation: each once,
+/// however often the SDK retried it (a loaded machine times attempts out;
+/// what the code asks for is the count under test).
 #[derive(Clone, Debug, Default)]
 pub struct RequestCounter(Arc<Mutex<HashMap<String, usize>>>);
 
@@ -176,7 +178,7 @@ impl Intercept for RequestCounter {
         "RequestCounter"
     }
 
-    fn read_before_transmit(
+    fn read_after_serialization(
         &self,
         context: &BeforeTransmitInterceptorContextRef<'_>,
         _: &RuntimeComponents,

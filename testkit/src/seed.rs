@@ -2,7 +2,8 @@
 //! at once (the benchmark's partitions, written as another writer might),
 //! and relationships made through the store, as the API makes them.
 
-use guardduty_invitations::domain::AccountId;
+use guardduty_invitations::domain::detector::{NewDetector, Settings};
+use guardduty_invitations::domain::{AccountId, DetectorId};
 use guardduty_invitations::{inviter, table};
 
 use crate::{TestTable, account};
@@ -24,10 +25,48 @@ impl TestTable {
     }
 }
 
+/// The detector ID tests give `account`: stable (FNV-1a, 128 bits, of the
+/// account ID), so that a test can name it before creating it.
+pub fn detector_id(account: &str) -> String {
+    const OFFSET: u128 = 0x6c62272e07bb014262b821756295c58d;
+    const PRIME: u128 = 0x0000000001000000000000000000013b;
+    let hash = account.bytes().fold(OFFSET, |hash, byte| {
+        (hash ^ u128::from(byte)).wrapping_mul(PRIME)
+    });
+    format!("{hash:032x}")
+}
+
 impl TestTable {
+    /// `account`'s detector, created through the store as CreateDetector
+    /// creates one (enabled, the defaults) with [`detector_id`] when the
+    /// account has none. Its ID.
+    pub async fn detector(&self, account_id: &str) -> String {
+        let store = self.store();
+        let owner = account(account_id);
+        if let Some(detector) = store.detector(&owner).await.expect("read the detector") {
+            return detector.id;
+        }
+        let id = DetectorId::parse(&detector_id(account_id)).expect("32 hex characters");
+        let new = NewDetector {
+            settings: Settings {
+                enable: Some(true),
+                ..Settings::default()
+            },
+            ..NewDetector::default()
+        };
+        store
+            .create_detector(&owner, &id, &new)
+            .await
+            .expect("create the detector");
+        id.as_str().to_owned()
+    }
+
     /// `administrator` invites `member` as InviteMembers does, creating the
-    /// member first: both views Invited. Returns the invitation's ID.
+    /// member first: both views Invited. Both have detectors (the tests').
+    /// Returns the invitation's ID.
     pub async fn invite(&self, member: &str, administrator: &str) -> String {
+        self.detector(administrator).await;
+        self.detector(member).await;
         let (member_id, administrator_id) = (account(member), account(administrator));
         inviter::invite(&self.store(), &administrator_id, &member_id)
             .await

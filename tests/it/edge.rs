@@ -259,14 +259,7 @@ async fn a_base64_encoded_body_is_processed_like_any_other() {
 #[tokio::test]
 async fn every_sample_event_answers_as_its_name_says() {
     let table = TestTable::new().await;
-    // The invitation the accept samples accept.
-    table
-        .invite_as(
-            "111122223333",
-            "210000000001",
-            "inv-210000000001-111122223333",
-        )
-        .await;
+    events::prepare_samples(&table).await;
     let app = table.app(AuthMode::Iam).await;
     let mut names: Vec<String> = std::fs::read_dir(crate::support::repo_root().join("events"))
         .unwrap()

@@ -121,6 +121,7 @@ fn run(suffix: &str, body: &str, gateway: Gateway) -> Result<(), TestCaseError> 
     let runtime = runtime();
     runtime.block_on(async {
         let table = TestTable::new().await;
+        table.detector(ADMIN).await;
         let app: App = table.app(AuthMode::Iam).await;
         let response =
             calls::members_body(&app, gateway, ADMIN, &detector(ADMIN), suffix, body).await;

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use guardduty_invitations::api::identity::AuthMode;
 use guardduty_invitations::api::token;
-use guardduty_invitations::domain::{AccountId, DetectorId};
 use serde_json::json;
 
 use crate::batch::writes_only;
@@ -191,11 +190,14 @@ async fn the_count_leaves_out_the_accepted_invitation() {
 }
 
 #[tokio::test]
-async fn list_detectors_answers_the_callers_own_detector_and_reads_nothing() {
+async fn list_detectors_answers_the_callers_own_detector_with_one_read() {
     let table = TestTable::new().await;
     let app = table.app(AuthMode::Iam).await;
     let caller = "100000000209";
-    let detector = DetectorId::of(&AccountId::parse(caller).unwrap());
+    let none = calls::list_detectors(&app, Gateway::RestV1, caller, "").await;
+    assert_eq!(body_json(&none), json!({ "detectorIds": [] }), "none yet");
+    let detector = table.detector(caller).await;
+    table.counter.take();
     for gateway in BOTH {
         for query in ["", "maxResults=1", "maxResults=50"] {
             let response = calls::list_detectors(&app, gateway, caller, query).await;
@@ -204,6 +206,7 @@ async fn list_detectors_answers_the_callers_own_detector_and_reads_nothing() {
                 json!({ "detectorIds": [detector.as_str()] })
             );
         }
+        assert_eq!(table.counter.take(), HashMap::from([("GetItem".into(), 3)]));
         for (query, parameter) in [
             ("maxResults=0", "maxResults"),
             ("nextToken=abc", "nextToken"),
@@ -219,5 +222,5 @@ async fn list_detectors_answers_the_callers_own_detector_and_reads_nothing() {
         }
     }
     let counts: HashMap<String, usize> = table.counter.take();
-    assert!(counts.is_empty(), "{counts:?}");
+    assert!(counts.is_empty(), "bad parameters read nothing: {counts:?}");
 }

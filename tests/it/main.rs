@@ -5,6 +5,7 @@
 
 mod batch;
 mod clients;
+mod detectors;
 mod edge;
 mod hostile;
 mod hostile_members;
@@ -25,3 +26,4 @@ mod wire;
 mod wire_members;
 mod wire_membership;
 mod wire_reads;
+mod wire_terraform;

@@ -45,6 +45,8 @@ pub const STATES: [State; 8] = [
 /// Brings `member`'s relationship with `admin` to `state`, through the
 /// store calls the API makes.
 pub async fn set_up(table: &TestTable, admin: &str, member: &str, state: State) {
+    table.detector(admin).await;
+    table.detector(member).await;
     let store = table.store();
     let (a, m) = (account(admin), account(member));
     let email = inviter::demo_email(&m);
@@ -236,11 +238,11 @@ async fn every_event_from_every_state_keeps_both_views_in_agreement() {
         }
     }
     // Each case has accounts of its own, so they run side by side.
-    for (chunk, group) in cases.chunks(16).enumerate() {
+    for (chunk, group) in cases.chunks(6).enumerate() {
         let mut running = tokio::task::JoinSet::new();
         for (i, &(event, from, gateway)) in group.iter().enumerate() {
             let (table, app) = (table.clone(), app.clone());
-            let n = chunk * 16 + i;
+            let n = chunk * 6 + i;
             running.spawn(async move { case(&table, &app, event, from, gateway, n).await });
         }
         while let Some(done) = running.join_next().await {
@@ -306,6 +308,9 @@ async fn the_callers_own_situation_answers_in_guardduty_s_words() {
     let table = TestTable::new().await;
     let app = table.app(AuthMode::Iam).await;
     let (admin, member, other) = ("530000000001", "530000000002", "530000000003");
+    for account in [admin, member, other, "530000000010"] {
+        table.detector(account).await;
+    }
     let response =
         calls::create_members(&app, Gateway::RestV1, admin, &[(admin, "me@example.com")]).await;
     assert_eq!(

@@ -21,7 +21,7 @@ const RETRY: &str =
 async fn throttled_or_conflicting_requests_are_a_500_that_says_to_retry() {
     let table = TestTable::new().await;
     let cases = [
-        ("GetItem", Fault::Throttle),
+        ("BatchGetItem", Fault::Throttle),
         ("TransactWriteItems", Fault::Throttle),
         ("TransactWriteItems", Fault::Conflict),
     ];

@@ -85,6 +85,9 @@ async fn racing_processes_keep_both_views_in_agreement() {
     for round in 0..ROUNDS {
         let member = format!("40000000050{round}");
         let admins: Vec<String> = (1..=4).map(|i| format!("5000000005{round}{i}")).collect();
+        for account in admins.iter().chain([&member]) {
+            table.detector(account).await;
+        }
 
         // Several administrators invite one member at once...
         let invites = admins

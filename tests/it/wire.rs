@@ -367,15 +367,8 @@ async fn logs_hold_no_credentials_and_no_bodies() {
 #[tokio::test]
 async fn every_sample_event_replays_through_cargo_lambda_invoke() {
     let watch = Watch::shared();
-    // The invitation the accept samples accept.
     let table = watch.table().await;
-    table
-        .invite_as(
-            "111122223333",
-            "210000000001",
-            "inv-210000000001-111122223333",
-        )
-        .await;
+    crate::support::events::prepare_samples(&table).await;
     let mut names: Vec<String> = std::fs::read_dir(crate::support::repo_root().join("events"))
         .unwrap()
         .map(|entry| entry.unwrap().file_name().into_string().unwrap())

@@ -29,6 +29,9 @@ fn status(members: &[Member]) -> Vec<(&str, &str)> {
 async fn an_administrator_onboards_a_member_and_offboards_it() {
     let watch = Watch::shared();
     let (admin_id, member_id) = ("400000000301", "400000000302");
+    let table = watch.table().await;
+    table.detector(admin_id).await;
+    table.detector(member_id).await;
     let (admin, member) = (guardduty(watch, admin_id), guardduty(watch, member_id));
     let (admin_detector, member_detector) = (detector(admin_id), detector(member_id));
     let detail = |account: &str| {
@@ -265,6 +268,7 @@ async fn an_administrator_onboards_a_member_and_offboards_it() {
 async fn the_sdk_paginator_walks_list_members() {
     let watch = Watch::shared();
     let admin_id = "400000000311";
+    watch.table().await.detector(admin_id).await;
     let admin = guardduty(watch, admin_id);
     let members: Vec<String> = (0..120).map(|i| format!("4100000{i:05}")).collect();
     for chunk in members.chunks(50) {

@@ -3,7 +3,6 @@
 //! `cargo lambda watch`.
 
 use aws_sdk_guardduty::operation::list_invitations::ListInvitationsError;
-use guardduty_invitations::domain::{AccountId, DetectorId};
 
 use crate::support::watch::{Watch, guardduty};
 
@@ -68,13 +67,19 @@ async fn the_sdk_sees_the_callers_detector_and_paging_errors() {
     let watch = Watch::shared();
     let me = "400000000102";
     let client = guardduty(watch, me);
-    let detectors = client
-        .list_detectors()
+    let detectors = client.list_detectors().send().await.expect("ListDetectors");
+    assert_eq!(detectors.detector_ids(), [] as [String; 0], "none yet");
+    let created = client
+        .create_detector()
+        .enable(true)
         .send()
         .await
-        .expect("ListDetectors succeeds");
-    let expected = DetectorId::of(&AccountId::parse(me).unwrap());
-    assert_eq!(detectors.detector_ids(), [expected.as_str().to_owned()]);
+        .expect("CreateDetector");
+    let detectors = client.list_detectors().send().await.expect("ListDetectors");
+    assert_eq!(
+        detectors.detector_ids(),
+        [created.detector_id().unwrap().to_owned()]
+    );
 
     let error = client
         .list_invitations()

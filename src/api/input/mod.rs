@@ -6,8 +6,10 @@
 //! characters. Each element may be a string or, as the API pages' syntax block
 //! shows, `{"accountId": "..."}`. Unknown members are ignored, as AWS does.
 
+mod detector;
 mod members;
 
+pub use detector::{parse_new_detector, parse_settings};
 pub use members::{Invite, parse_account_details, parse_invite};
 
 use serde::Deserialize;

@@ -157,12 +157,9 @@ impl Name {
     }
 }
 
-/// The caller's own detector ID.
+/// The detector ID the tests give `caller` (`TestTable::detector` creates it).
 pub fn detector(caller: &str) -> String {
-    let account = guardduty_invitations::domain::AccountId::parse(caller).unwrap();
-    guardduty_invitations::domain::DetectorId::of(&account)
-        .as_str()
-        .to_owned()
+    testkit::seed::detector_id(caller)
 }
 
 /// AcceptAdministratorInvitation or AcceptInvitation with a raw body, on

@@ -162,6 +162,27 @@ pub fn sample(name: &str) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// The state the samples in events/ answer from: the invitation the
+/// accept samples accept (and so the caller's detector), and the detectors
+/// the detector samples read, update and delete.
+pub async fn prepare_samples(table: &super::TestTable) {
+    table
+        .invite_as(
+            "111122223333",
+            "210000000001",
+            "inv-210000000001-111122223333",
+        )
+        .await;
+    for account in [
+        "777700000001",
+        "777700000002",
+        "777700000003",
+        "777700000004",
+    ] {
+        table.detector(account).await;
+    }
+}
+
 /// What each sample in events/ must answer, by its name.
 pub fn expected_status(name: &str) -> u16 {
     if name.starts_with("invalid-") {

@@ -1,8 +1,10 @@
 //! The invariants of "one relationship, two views", checked over every
 //! item of a table: each administrator's record and its member's invitation
 //! agree, the membership item exists exactly with an Enabled invitation and
-//! names it, the summaries count what is there, and no account is both an
-//! administrator of active members and an associated member.
+//! names it, the summaries count what is there, no account is both an
+//! administrator of active members and an associated member, and an
+//! administrator of active members, like an associated member, has its
+//! detector.
 
 use std::collections::{HashMap, HashSet};
 
@@ -28,6 +30,7 @@ pub fn broken_invariants(items: &[Item]) -> Vec<String> {
     let mut records: HashMap<(String, String), &Item> = HashMap::new();
     let mut memberships: HashMap<String, &Item> = HashMap::new();
     let mut summaries: HashMap<String, &Item> = HashMap::new();
+    let mut detectors: HashSet<String> = HashSet::new();
     for item in items {
         let (owner, sort) = (text(item, table::INVITEE), text(item, table::INVITER));
         if let Some(member) = sort.strip_prefix(table::MEMBER_PREFIX) {
@@ -36,6 +39,8 @@ pub fn broken_invariants(items: &[Item]) -> Vec<String> {
             memberships.insert(owner, item);
         } else if sort == table::SUMMARY {
             summaries.insert(owner, item);
+        } else if sort == table::DETECTOR {
+            detectors.insert(owner);
         } else if sort.bytes().all(|b| b.is_ascii_digit()) {
             invitations.insert((sort, owner), item);
         }
@@ -109,6 +114,18 @@ pub fn broken_invariants(items: &[Item]) -> Vec<String> {
         if active > 0 && memberships.contains_key(administrator) {
             broken.push(format!(
                 "{administrator} has {active} active members and is an associated member"
+            ));
+        }
+        if active > 0 && !detectors.contains(administrator) {
+            broken.push(format!(
+                "{administrator} has {active} active members and no detector"
+            ));
+        }
+    }
+    for member in memberships.keys() {
+        if !detectors.contains(member) {
+            broken.push(format!(
+                "{member} is an associated member without a detector"
             ));
         }
     }
