@@ -25,7 +25,9 @@ impl std::fmt::Display for ChangeError {
         match self {
             ChangeError::Refused(reason) => f.write_str(&reason.message()),
             ChangeError::Accept(refusal) => f.write_str(&refusal.message()),
-            ChangeError::Store(StoreError::Transient(e) | StoreError::Other(e)) => f.write_str(e),
+            ChangeError::Store(
+                StoreError::Transient(e) | StoreError::Cancelled(e) | StoreError::Other(e),
+            ) => f.write_str(e),
             ChangeError::Store(StoreError::OutOfTime) => f.write_str("out of time"),
             ChangeError::Store(StoreError::DetectorNotOwned) => {
                 f.write_str(&Reason::DetectorNotOwned.message())

@@ -28,7 +28,7 @@ async fn main() -> Result<(), Error> {
     )
     .with_member_limit(store::member_limit_from_env()?);
     // Optional: pay for the first connection to DynamoDB during init rather
-    // than in the first request (see the README for the trade-off).
+    // than in the first request (see bench/README.md for the trade-off).
     if std::env::var("WARM_DYNAMODB_CONNECTION").as_deref() == Ok("true")
         && let Err(error) = store.warm().await
     {

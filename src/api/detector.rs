@@ -1,8 +1,10 @@
 //! Detectors as resources: create (one per account, `clientToken`
 //! idempotent), list, get, update, delete.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
-use serde_json::{Map, Value, json};
+use serde_json::json;
 
 use super::error::ApiError;
 use super::response::{Json, Reply};
@@ -38,7 +40,7 @@ pub async fn list(call: Call<'_>) -> Reply {
 pub async fn get(call: Call<'_>) -> Reply {
     let given = call.detector()?;
     match call.store.detector(&call.caller).await? {
-        Some(detector) if detector.id == given => Ok(Json::of(&shown(&call, detector))),
+        Some(detector) if detector.id == given => Ok(Json::of(&shown(&call, &detector))),
         _ => Err(ApiError::DetectorNotOwned),
     }
 }
@@ -65,63 +67,122 @@ pub async fn delete(call: Call<'_>) -> Reply {
 /// GetDetector's answer, GuardDuty's shape, echoing what was stored.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Shown {
-    created_at: String,
-    updated_at: String,
-    finding_publishing_frequency: String,
+struct Shown<'a> {
+    created_at: &'a str,
+    updated_at: &'a str,
+    finding_publishing_frequency: &'a str,
     service_role: String,
     status: &'static str,
-    data_sources: Value,
-    features: Vec<Value>,
-    #[serde(skip_serializing_if = "Map::is_empty")]
-    tags: Map<String, Value>,
+    data_sources: DataSources,
+    features: Vec<ShownFeature<'a>>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    tags: BTreeMap<&'a str, &'a str>,
 }
 
-fn shown(call: &Call<'_>, detector: Detector) -> Shown {
+#[derive(Serialize)]
+struct Status {
+    status: &'static str,
+}
+
+fn status(enabled: bool) -> Status {
+    Status {
+        status: status_name(enabled),
+    }
+}
+
+/// The deprecated `dataSources`: the foundational sources always on.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DataSources {
+    cloud_trail: Status,
+    dns_logs: Status,
+    flow_logs: Status,
+    s3_logs: Status,
+    kubernetes: Kubernetes,
+    malware_protection: MalwareProtection,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Kubernetes {
+    audit_logs: Status,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MalwareProtection {
+    scan_ec2_instance_with_findings: Scan,
+    service_role: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Scan {
+    ebs_volumes: Status,
+}
+
+/// A feature, or one of its additional configurations; `updatedAt` in
+/// epoch seconds, as the model's timestamps are.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ShownFeature<'a> {
+    name: &'a str,
+    status: &'static str,
+    updated_at: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    additional_configuration: Option<Vec<ShownFeature<'a>>>,
+}
+
+fn shown<'a>(call: &Call<'_>, detector: &'a Detector) -> Shown<'a> {
     let role = |path: &str, name: &str| {
         format!(
             "arn:aws:iam::{}:role/aws-service-role/{path}/{name}",
             call.caller
         )
     };
-    let status = |enabled: bool| json!({ "status": status_name(enabled) });
-    let data_sources = json!({
-        "cloudTrail": status(true),
-        "dnsLogs": status(true),
-        "flowLogs": status(true),
-        "s3Logs": status(detector.s3_logs),
-        "kubernetes": { "auditLogs": status(detector.kubernetes_audit_logs) },
-        "malwareProtection": {
-            "scanEc2InstanceWithFindings": { "ebsVolumes": status(detector.ebs_volumes) },
-            "serviceRole": role(
+    let data_sources = DataSources {
+        cloud_trail: status(true),
+        dns_logs: status(true),
+        flow_logs: status(true),
+        s3_logs: status(detector.s3_logs),
+        kubernetes: Kubernetes {
+            audit_logs: status(detector.kubernetes_audit_logs),
+        },
+        malware_protection: MalwareProtection {
+            scan_ec2_instance_with_findings: Scan {
+                ebs_volumes: status(detector.ebs_volumes),
+            },
+            service_role: role(
                 "malware-protection.guardduty.amazonaws.com",
                 "AWSServiceRoleForAmazonGuardDutyMalwareProtection",
             ),
         },
-    });
+    };
     let features = detector
         .features
         .iter()
-        .map(|feature| {
-            let additional: Vec<Value> = feature
-                .additional
-                .iter()
-                .map(|(name, enabled, at)| {
-                    json!({ "name": name, "status": status_name(*enabled), "updatedAt": at })
-                })
-                .collect();
-            json!({
-                "name": feature.name,
-                "status": status_name(feature.enabled),
-                "updatedAt": feature.updated_at,
-                "additionalConfiguration": additional,
-            })
+        .map(|feature| ShownFeature {
+            name: &feature.name,
+            status: status_name(feature.enabled),
+            updated_at: feature.updated_at,
+            additional_configuration: Some(
+                feature
+                    .additional
+                    .iter()
+                    .map(|(name, enabled, at)| ShownFeature {
+                        name,
+                        status: status_name(*enabled),
+                        updated_at: *at,
+                        additional_configuration: None,
+                    })
+                    .collect(),
+            ),
         })
         .collect();
     Shown {
-        created_at: detector.created_at,
-        updated_at: detector.updated_at,
-        finding_publishing_frequency: detector.frequency,
+        created_at: &detector.created_at,
+        updated_at: &detector.updated_at,
+        finding_publishing_frequency: &detector.frequency,
         service_role: role(
             "guardduty.amazonaws.com",
             "AWSServiceRoleForAmazonGuardDuty",
@@ -131,8 +192,8 @@ fn shown(call: &Call<'_>, detector: Detector) -> Shown {
         features,
         tags: detector
             .tags
-            .into_iter()
-            .map(|(k, v)| (k, Value::String(v)))
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect(),
     }
 }

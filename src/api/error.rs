@@ -4,7 +4,6 @@
 use lambda_http::http::StatusCode;
 
 use super::identity::NoCaller;
-use super::routes;
 use crate::domain::{AcceptRefusal, Reason};
 use crate::store::StoreError;
 
@@ -74,7 +73,8 @@ pub enum ApiError {
     Unauthenticated,
     /// Local scope check: signed for another service than `execute-api`.
     WrongScope,
-    NotFound,
+    /// No route has the path; holds every route, for the message.
+    NotFound(String),
     /// A known path with another method; holds the allowed methods.
     MethodNotAllowed(String),
     /// The store could not be used at all. The cause is logged, never sent.
@@ -149,10 +149,10 @@ impl ApiError {
                 "AccessDeniedException",
                 "Credential should be scoped to correct service: 'execute-api'. ".into(),
             ),
-            ApiError::NotFound => (
+            ApiError::NotFound(routes) => (
                 (StatusCode::NOT_FOUND, ""),
                 "NotFound",
-                format!("No such resource: the API serves {}.", routes::listing()),
+                format!("No such resource: the API serves {routes}."),
             ),
             ApiError::MethodNotAllowed(allow) => (
                 (StatusCode::METHOD_NOT_ALLOWED, ""),
@@ -194,7 +194,9 @@ impl From<StoreError> for ApiError {
             tracing::warn!(?error, "store request failed");
         }
         match error {
-            StoreError::Transient(_) | StoreError::OutOfTime => ApiError::Retry,
+            StoreError::Transient(_) | StoreError::Cancelled(_) | StoreError::OutOfTime => {
+                ApiError::Retry
+            }
             StoreError::Other(_) => ApiError::Internal,
             StoreError::DetectorNotOwned => ApiError::DetectorNotOwned,
         }

@@ -196,7 +196,7 @@ pub fn find<'a>(method: &Method, path: &'a str) -> Result<(&'static Route, Param
         }
     }
     if allowed.is_empty() {
-        Err(ApiError::NotFound)
+        Err(ApiError::NotFound(listing()))
     } else {
         Err(ApiError::MethodNotAllowed(allowed.join(", ")))
     }
@@ -258,7 +258,7 @@ mod tests {
         ));
         assert!(matches!(
             find(&Method::POST, "/nothing"),
-            Err(ApiError::NotFound)
+            Err(ApiError::NotFound(_))
         ));
     }
 }

@@ -41,7 +41,7 @@ enum Then {
 }
 
 /// The administrators `seed` invites the demo member from, and what then
-/// happens to each invitation; documented in the README.
+/// happens to each invitation; documented in docs/development.md.
 const SEED: [(&str, &[Then]); 5] = [
     ("210000000001", &[]),
     ("210000000002", &[Then::Decline]),
@@ -52,7 +52,7 @@ const SEED: [(&str, &[Then]); 5] = [
 ];
 
 /// The members `seed-admin` gives an administrator, one in every status
-/// but Enabled (the demo member is that one); documented in the README.
+/// but Enabled (the demo member is that one); documented in docs/development.md.
 const SEED_ADMIN: [(&str, Option<&[Then]>); 5] = [
     ("310000000001", None),
     ("310000000002", Some(&[])),
@@ -185,7 +185,7 @@ async fn seed(store: &Store, member: &AccountId) -> Result<(), String> {
     for (admin, then) in SEED {
         relate(store, member, &account(admin)?, then).await?;
     }
-    println!("seeded the sample invitations for {member} (see the README)");
+    println!("seeded the sample invitations for {member} (see docs/development.md)");
     Ok(())
 }
 
@@ -202,7 +202,7 @@ async fn seed_admin(store: &Store, admin: &AccountId) -> Result<(), String> {
             Some(then) => relate(store, &member, admin, then).await?,
         }
     }
-    println!("seeded the sample members of {admin} (see the README)");
+    println!("seeded the sample members of {admin} (see docs/development.md)");
     Ok(())
 }
 

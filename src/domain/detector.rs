@@ -110,12 +110,15 @@ pub struct NewDetector {
 /// Why a tag key is not one: `TagKey`'s rules, in words for a 400.
 pub fn tag_key_problem(key: &str) -> Option<String> {
     let length = key.chars().count();
+    let whole = key;
+    // Echo no more than a sane length of it.
+    let key: String = whole.chars().take(64).collect();
     if !(1..=MAX_TAG_KEY).contains(&length) {
         return Some(format!(
             "key {key:?} must be 1 to {MAX_TAG_KEY} characters, not {length}"
         ));
     }
-    if key.starts_with("aws:") {
+    if whole.starts_with("aws:") {
         return Some(format!(
             "key {key:?} must not begin with aws:, which AWS keeps for itself"
         ));
@@ -124,7 +127,7 @@ pub fn tag_key_problem(key: &str) -> Option<String> {
     // to `=`, which holds the digits.
     let allowed =
         |c: char| c.is_ascii_alphabetic() || ('+'..='=').contains(&c) || "._:/".contains(c);
-    if !key.chars().all(allowed) {
+    if !whole.chars().all(allowed) {
         return Some(format!(
             "key {key:?} may hold only letters, digits and + , - . / : ; < = _"
         ));

@@ -115,6 +115,21 @@ pub const MEMBER_TRANSITIONS: [Transition<MemberAction, MemberStatus>; 9] = {
 };
 
 impl MemberAction {
+    pub const ALL: [MemberAction; 9] = {
+        use MemberAction::*;
+        [
+            Create,
+            Invite,
+            Accept,
+            Resign,
+            Forget,
+            Disassociate,
+            Delete,
+            Stop,
+            Start,
+        ]
+    };
+
     pub fn transition(self) -> &'static Transition<MemberAction, MemberStatus> {
         MEMBER_TRANSITIONS
             .iter()
@@ -213,18 +228,7 @@ mod tests {
 
     #[test]
     fn every_member_action_has_one_row_and_statuses_round_trip() {
-        use MemberAction::*;
-        for action in [
-            Create,
-            Invite,
-            Accept,
-            Resign,
-            Forget,
-            Disassociate,
-            Delete,
-            Stop,
-            Start,
-        ] {
+        for action in MemberAction::ALL {
             let rows = MEMBER_TRANSITIONS
                 .iter()
                 .filter(|t| t.action == action)

@@ -62,6 +62,19 @@ pub const TRANSITIONS: [Transition<Action, Status>; 7] = {
 };
 
 impl Action {
+    pub const ALL: [Action; 7] = {
+        use Action::*;
+        [
+            Invite,
+            Accept,
+            Decline,
+            Delete,
+            Disassociate,
+            Revoke,
+            Withdraw,
+        ]
+    };
+
     pub fn transition(self) -> &'static Transition<Action, Status> {
         TRANSITIONS
             .iter()
@@ -91,16 +104,7 @@ mod tests {
 
     #[test]
     fn every_action_has_exactly_one_transition() {
-        use Action::*;
-        for action in [
-            Invite,
-            Accept,
-            Decline,
-            Delete,
-            Disassociate,
-            Revoke,
-            Withdraw,
-        ] {
+        for action in Action::ALL {
             let rows = TRANSITIONS.iter().filter(|t| t.action == action).count();
             assert_eq!(rows, 1, "{action:?}");
             assert_eq!(action.transition().action, action);

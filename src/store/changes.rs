@@ -108,8 +108,10 @@ pub fn change_items(
                     .set(table::INVITED_AT, s(now))
             };
             let invitation = stamp(Write::of(Action::Invite.transition(), now));
+            // Not accepted yet: the member's detector comes with its accept.
+            let record = stamp(record).remove(table::DETECTOR_ID);
             vec![
-                transact_update(stamp(record), table, record_key),
+                transact_update(record, table, record_key),
                 transact_update(invitation, table, invitation_key),
             ]
         }

@@ -32,6 +32,14 @@ impl Store {
         detector: &str,
         accounts: &[(AccountId, Email)],
     ) -> Result<Vec<Result<Outcome, StoreError>>, StoreError> {
+        if accounts.is_empty() {
+            // Nothing to create, but the detector is still the caller's or not.
+            owned(
+                &self.get_many(vec![detector_key(administrator)]).await?,
+                detector,
+            )?;
+            return Ok(Vec::new());
+        }
         let mut results: Vec<Option<Result<Outcome, StoreError>>> =
             accounts.iter().map(|_| None).collect();
         for _ in 0..ATTEMPTS {

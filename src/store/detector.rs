@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::types::{
     AttributeValue, ReturnValuesOnConditionCheckFailure, TransactWriteItem,
 };
@@ -14,7 +15,7 @@ use aws_sdk_dynamodb::types::{
 use super::changes::not_a_member;
 use super::expr::{Item, Write, transact_delete};
 use super::transact::Transacted;
-use super::{Store, StoreError, classify, summary};
+use super::{ConditionFailed, Store, StoreError, classify, summary};
 use crate::domain::detector::{DEFAULT_FREQUENCY, NewDetector, Settings};
 use crate::domain::{AccountId, DetectorId};
 use crate::table;
@@ -150,14 +151,9 @@ impl Store {
             Ok(_) => return Ok(Created::New(id.clone())),
             Err(error) => error,
         };
-        let existing = match error.as_service_error() {
-            Some(e) if e.is_conditional_check_failed_exception() => match e {
-                aws_sdk_dynamodb::operation::put_item::PutItemError::ConditionalCheckFailedException(c) => {
-                    c.item().cloned().unwrap_or_default()
-                }
-                _ => Item::new(),
-            },
-            _ => return Err(classify(error)),
+        let existing = match error.as_service_error().and_then(PutItemError::old_item) {
+            Some(old) => old.cloned().unwrap_or_default(),
+            None => return Err(classify(error)),
         };
         let token = table::text(&existing, table::CLIENT_TOKEN);
         Ok(match &new.client_token {

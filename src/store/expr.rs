@@ -81,6 +81,19 @@ impl Write {
         self
     }
 
+    /// Also removes `name` from the item; called last, after every `set`.
+    pub fn remove(mut self, name: &str) -> Self {
+        let name_ref = format!("#remove{}", self.names.len());
+        self.names.insert(name_ref.clone(), name.to_owned());
+        let update = self.update.take().unwrap_or_default();
+        self.update = Some(
+            format!("{update} REMOVE {name_ref}")
+                .trim_start()
+                .to_owned(),
+        );
+        self
+    }
+
     /// Also requires `name = value` of the item.
     pub fn also_if(mut self, name: &str, value: AttributeValue) -> Self {
         let (name_ref, value_ref) = self.bind("if", name, value);
@@ -207,6 +220,16 @@ mod tests {
         assert_eq!(write.values[":from0"], status_value(Status::Invited));
         assert_eq!(write.values[":from1"], status_value(Status::Removed));
         assert_eq!(write.values[":to"], status_value(Status::Declined));
+    }
+
+    #[test]
+    fn a_removal_comes_after_the_sets() {
+        let write = Write::of(Action::Invite.transition(), "T").remove("detectorId");
+        assert_eq!(
+            write.update.as_deref(),
+            Some("SET #status = :to, #set1 = :set1 REMOVE #remove2")
+        );
+        assert_eq!(write.names["#remove2"], "detectorId");
     }
 
     #[test]

@@ -21,6 +21,17 @@ use crate::table;
 /// Transactions of one account, sent again after a refusal at most this often.
 pub(super) const ATTEMPTS: usize = 3;
 
+/// Before sending refused or cancelled transactions again: 20 to 60 ms,
+/// more on later attempts, jittered so that racing requests part.
+fn pause(attempt: usize) -> std::time::Duration {
+    let jitter = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .subsec_nanos()
+        % 20;
+    std::time::Duration::from_millis(20 * (attempt as u64 + 1) + u64::from(jitter))
+}
+
 impl Store {
     /// InviteMembers: each record Created, Removed or Resigned -> Invited,
     /// with a new invitation for the member (a new ID and `invitedAt`).
@@ -186,7 +197,7 @@ impl Store {
     ) -> Vec<(usize, Result<Outcome, StoreError>)> {
         let started = Instant::now();
         let mut settled = Vec::new();
-        for _ in 0..ATTEMPTS {
+        for attempt in 0..ATTEMPTS {
             let mut again = Vec::new();
             for chunk in chunks(pending) {
                 if started.elapsed() > SERIAL_BUDGET {
@@ -222,6 +233,10 @@ impl Store {
                             }
                         }
                     }
+                    // Cancelled by a concurrent transaction over one of its
+                    // items (the summary, a member's own): nothing applied,
+                    // so the chunk goes again, after a pause.
+                    Err(StoreError::Cancelled(_)) if attempt + 1 < ATTEMPTS => again.extend(chunk),
                     Err(error) => {
                         settled.extend(chunk.iter().map(|p| (p.index, Err(error.clone()))));
                     }
@@ -231,6 +246,7 @@ impl Store {
             if pending.is_empty() {
                 break;
             }
+            tokio::time::sleep(pause(attempt)).await;
         }
         // Still refused after every attempt: others keep changing them.
         settled.extend(

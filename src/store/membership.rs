@@ -154,12 +154,22 @@ impl Store {
         administrator: &AccountId,
         record: Write,
     ) -> Result<Ended, StoreError> {
-        let items = end_items(&self.table, member, administrator, record, &table::now());
-        let refused = self.transact(items).await?;
+        let mut items = end_items(&self.table, member, administrator, record, &table::now());
+        let refused = self.transact(items.clone()).await?;
         match (refused.failed(1), refused.failed(0), refused.failed(2)) {
             (None, None, None) => Ok(Ended::Ended),
             // No membership item, or another administrator's.
             (Some(_), _, _) => Ok(Ended::NotMember),
+            // An association from before administrators had records: it
+            // ends on the member's side alone (membership item, invitation).
+            (None, Some(None), None) => {
+                items.truncate(3);
+                items.remove(0);
+                match self.transact(items).await? {
+                    Transacted::Applied => Ok(Ended::Ended),
+                    _ => Ok(Ended::NotMember),
+                }
+            }
             // The membership item names this administrator, but the
             // invitation or the record disagrees: another writer broke
             // the layout. Nothing changed.

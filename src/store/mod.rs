@@ -19,6 +19,7 @@ use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_dynamodb::error::BoxError;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
+use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::TransactWriteItem;
 
@@ -73,6 +74,9 @@ pub fn config(sdk_config: &SdkConfig) -> aws_sdk_dynamodb::config::Builder {
 pub enum StoreError {
     /// Throttled, timed out or unreachable after the SDK's retries.
     Transient(String),
+    /// A transaction cancelled because another one held one of its items,
+    /// or throttled: nothing of it was applied.
+    Cancelled(String),
     /// Anything else: missing table, access denied, ...
     Other(String),
     /// Not sent: the request had run out of time for transactions one
@@ -86,13 +90,16 @@ pub enum StoreError {
 impl StoreError {
     /// Worth retrying later: the request is safe to repeat.
     pub fn is_transient(&self) -> bool {
-        matches!(self, StoreError::Transient(_) | StoreError::OutOfTime)
+        matches!(
+            self,
+            StoreError::Transient(_) | StoreError::Cancelled(_) | StoreError::OutOfTime
+        )
     }
 
     /// What the caller is told about the account.
     pub fn reason(&self) -> Reason {
         match self {
-            StoreError::Transient(_) => Reason::Transient,
+            StoreError::Transient(_) | StoreError::Cancelled(_) => Reason::Transient,
             StoreError::Other(_) => Reason::StoreFailure,
             StoreError::OutOfTime => Reason::OutOfTime,
             StoreError::DetectorNotOwned => Reason::DetectorNotOwned,
@@ -304,6 +311,15 @@ pub trait ConditionFailed {
 }
 
 impl ConditionFailed for UpdateItemError {
+    fn old_item(&self) -> Option<Option<&Item>> {
+        match self {
+            Self::ConditionalCheckFailedException(c) => Some(c.item()),
+            _ => None,
+        }
+    }
+}
+
+impl ConditionFailed for PutItemError {
     fn old_item(&self) -> Option<Option<&Item>> {
         match self {
             Self::ConditionalCheckFailedException(c) => Some(c.item()),

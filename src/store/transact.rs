@@ -90,7 +90,7 @@ impl Store {
                 )
             });
             if transient {
-                return Err(StoreError::Transient(
+                return Err(StoreError::Cancelled(
                     DisplayErrorContext(&error).to_string(),
                 ));
             }

@@ -24,7 +24,7 @@ pub fn writes_only(counts: &HashMap<String, usize>, operation: &str, expected: u
     assert_eq!(counts, &expected, "DynamoDB requests sent");
 }
 
-/// The README's state table: a starting state (`None`: no invitation, and
+/// docs/api.md's state table: a starting state (`None`: no invitation, and
 /// one status no writer should use), then for decline and for delete the
 /// reason the account is left unprocessed (`None`: processed) and the
 /// state after.
@@ -288,7 +288,7 @@ async fn duplicates_are_written_and_reported_once() {
     writes_only(&table.counter.take(), "UpdateItem", 2);
 }
 
-/// The README's error table: status, header, `__type`, `type`, and a message
+/// docs/api.md's error table: status, header, `__type`, `type`, and a message
 /// naming the parameter; and nothing written.
 #[tokio::test]
 async fn every_input_error_is_a_precise_400_that_changes_nothing() {

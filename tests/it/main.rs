@@ -6,6 +6,8 @@
 mod batch;
 mod clients;
 mod detectors;
+mod detectors_members;
+mod docs;
 mod edge;
 mod hostile;
 mod hostile_members;

@@ -280,10 +280,12 @@ async fn case(table: &TestTable, app: &App, event: Event, from: State, gateway: 
                 let id = |item: &Option<guardduty_invitations::store::Item>| {
                     item.as_ref().map(|i| i["invitationId"].clone())
                 };
-                assert_ne!(
-                    id(&pair().await.0),
-                    id(&before.0),
-                    "{label}: a new invitation"
+                let (invitation, record) = pair().await;
+                assert_ne!(id(&invitation), id(&before.0), "{label}: a new invitation");
+                let record = record.expect("the record");
+                assert!(
+                    !record.contains_key("detectorId"),
+                    "{label}: not accepted yet"
                 );
             }
         }

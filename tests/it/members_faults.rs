@@ -132,6 +132,47 @@ async fn throttled_accounts_of_a_batch_say_to_retry_and_the_rest_is_done() {
     }
 }
 
+/// A transaction cancelled by a concurrent one (say, a member leaving
+/// while its administrator disassociates others) goes again.
+#[tokio::test]
+async fn a_chunk_cancelled_by_a_concurrent_transaction_goes_again() {
+    let table = TestTable::new().await;
+    let admin = "590000000003";
+    let members = ["591000000021", "591000000022", "591000000023"];
+    for member in members {
+        set_up(&table, admin, member, State::Enabled).await;
+    }
+    let conflict =
+        Redirect::operation("TransactWriteItems", faulty_endpoint(Fault::Conflict)).first(1);
+    let app = table.app_from(
+        table.store_config().await.interceptor(conflict),
+        AuthMode::Iam,
+    );
+    table.counter.take();
+    let response = calls::members(
+        &app,
+        Gateway::HttpV2,
+        Members::Disassociate,
+        admin,
+        &members,
+    )
+    .await;
+    assert_eq!(calls::unprocessed(&response), []);
+    for member in members {
+        assert_eq!(
+            table.record_status(admin, member).await.as_deref(),
+            Some("Removed")
+        );
+    }
+    let counts = table.counter.take();
+    assert_eq!(
+        counts.get("TransactWriteItems"),
+        Some(&2),
+        "cancelled once, then applied: {counts:?}"
+    );
+    assert_invariants(&table).await;
+}
+
 const RETRY: &str =
     "The service was busy or did not answer in time; retry the request, which is safe to repeat.";
 

@@ -141,8 +141,11 @@ async fn another_accounts_detector_is_refused_on_every_route() {
     let table = TestTable::new().await;
     let app = table.app(AuthMode::Iam).await;
     let (admin, other) = ("580000000021", "580000000022");
-    let body = json!({"accountIds": ["580000000023"], "accountDetails": [{"accountId": "580000000023", "email": "m@example.com"}]}).to_string();
-    for gateway in BOTH {
+    let someone = json!({"accountIds": ["580000000023"], "accountDetails": [{"accountId": "580000000023", "email": "m@example.com"}]}).to_string();
+    // The caller alone in the body: still the detector is checked.
+    let itself = json!({"accountIds": [admin], "accountDetails": [{"accountId": admin, "email": "m@example.com"}]}).to_string();
+    let cases = BOTH.into_iter().flat_map(|g| [(g, &someone), (g, &itself)]);
+    for (gateway, body) in cases {
         for (detector, message) in [
             (detector(other), NOT_OWNED.to_owned()),
             (
@@ -161,7 +164,7 @@ async fn another_accounts_detector_is_refused_on_every_route() {
                 ("POST", "/stop"),
             ] {
                 let path = format!("/detector/{detector}/member{suffix}");
-                let response = calls::send(&app, gateway, method, &path, Some(admin), &body).await;
+                let response = calls::send(&app, gateway, method, &path, Some(admin), body).await;
                 assert_eq!(response.status(), 400, "{method} {path}");
                 assert_eq!(
                     body_json(&response)["message"],

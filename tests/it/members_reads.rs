@@ -156,7 +156,7 @@ async fn list_members_pages_filters_and_binds_its_tokens() {
     }
 }
 
-/// The DynamoDB requests of each operation, as the README's cost notes
+/// The DynamoDB requests of each operation, as docs/api.md's cost table
 /// say: GetMembers one BatchGetItem, CreateMembers of 50 two requests,
 /// inviting one read plus a transaction per account, stopping and starting
 /// one read plus an UpdateItem each, disassociating and deleting one read

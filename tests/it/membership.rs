@@ -325,3 +325,42 @@ async fn a_detector_that_is_not_the_callers_is_refused_with_guardduty_s_message(
         "only the reads that check the detector: {counts:?}"
     );
 }
+
+/// An association written before administrators had records (an Enabled
+/// invitation and the membership item, no record, no summary) still ends
+/// when the member leaves.
+#[tokio::test]
+async fn an_association_from_before_records_ends_when_the_member_leaves() {
+    let table = TestTable::new().await;
+    let app = table.app(AuthMode::Iam).await;
+    let (member, admin) = ("100000000330", "200000000331");
+    table.detector(member).await;
+    table.put(member, admin, "Enabled").await;
+    let invitation = table.item(member, admin).await.unwrap();
+    table
+        .client
+        .put_item()
+        .table_name(&table.name)
+        .item(table::INVITEE, s(member))
+        .item(table::INVITER, s(table::MEMBERSHIP))
+        .item(table::ADMINISTRATOR, s(admin))
+        .item(
+            table::INVITATION_ID,
+            invitation[table::INVITATION_ID].clone(),
+        )
+        .item(table::INVITED_AT, invitation[table::INVITED_AT].clone())
+        .send()
+        .await
+        .unwrap();
+    let left = calls::disassociate(&app, Gateway::HttpV2, Name::Administrator, member).await;
+    assert_eq!((left.status().as_u16(), body_json(&left)), (200, json!({})));
+    assert_eq!(
+        table.status(member, admin).await.as_deref(),
+        Some("Removed")
+    );
+    assert_eq!(table.item(member, table::MEMBERSHIP).await, None);
+}
+
+fn s(value: &str) -> aws_sdk_dynamodb::types::AttributeValue {
+    aws_sdk_dynamodb::types::AttributeValue::S(value.to_owned())
+}

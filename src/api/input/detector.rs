@@ -146,6 +146,10 @@ fn features(given: Option<Value>) -> Result<Vec<Feature>, InputError> {
             let path = format!("{path}.additionalConfiguration[{j}]");
             let (name, enabled, _) =
                 named_status(&path, configuration, &ADDITIONAL_CONFIGURATIONS)?;
+            if additional.iter().any(|(known, _)| *known == name) {
+                let detail = "names an additional configuration given twice";
+                return Err(InputError::invalid(format!("{path}.name"), detail));
+            }
             additional.push((name, enabled));
         }
         features.push(Feature {
@@ -343,6 +347,10 @@ mod tests {
             (
                 r#"{"enable":true,"features":[{"name":"EKS_RUNTIME_MONITORING","status":"ENABLED"},{"name":"RUNTIME_MONITORING","status":"DISABLED"}]}"#,
                 "features: must not name both EKS_RUNTIME_MONITORING and RUNTIME_MONITORING",
+            ),
+            (
+                r#"{"enable":true,"features":[{"name":"RUNTIME_MONITORING","status":"ENABLED","additionalConfiguration":[{"name":"EKS_ADDON_MANAGEMENT","status":"ENABLED"},{"name":"EKS_ADDON_MANAGEMENT","status":"DISABLED"}]}]}"#,
+                "features[0].additionalConfiguration[1].name: names an additional configuration given twice",
             ),
             (
                 r#"{"enable":true,"tags":{}}"#,

@@ -174,6 +174,8 @@ impl Intercept for PanicFor {
 pub struct Redirect {
     pub to: Pick,
     pub endpoint: String,
+    /// How many picked requests it still sends there (`None`: all).
+    pub left: Option<Arc<std::sync::atomic::AtomicUsize>>,
 }
 
 #[derive(Clone, Debug)]
@@ -192,6 +194,7 @@ impl Redirect {
         Self {
             to: Pick::Accounts(Arc::new(accounts)),
             endpoint,
+            left: None,
         }
     }
 
@@ -199,7 +202,14 @@ impl Redirect {
         Self {
             to: Pick::Operation(operation),
             endpoint,
+            left: None,
         }
+    }
+
+    /// Only the first `n` requests it picks.
+    pub fn first(self, n: usize) -> Self {
+        let left = Some(Arc::new(std::sync::atomic::AtomicUsize::new(n)));
+        Self { left, ..self }
     }
 
     /// The `operation` requests naming one of `accounts`: the writes of
@@ -209,6 +219,7 @@ impl Redirect {
         Self {
             to: Pick::OperationFor(operation, Arc::new(accounts)),
             endpoint,
+            left: None,
         }
     }
 }
@@ -242,7 +253,12 @@ impl Intercept for Redirect {
             Pick::Operation(operation) => of(operation),
             Pick::OperationFor(operation, accounts) => of(operation) && names(accounts),
         };
-        if picked {
+        let within = |left: &Arc<std::sync::atomic::AtomicUsize>| {
+            use std::sync::atomic::Ordering::Relaxed;
+            left.fetch_update(Relaxed, Relaxed, |n| n.checked_sub(1))
+                .is_ok()
+        };
+        if picked && self.left.as_ref().is_none_or(within) {
             request.set_uri(format!("{}/", self.endpoint))?;
         }
         Ok(())
