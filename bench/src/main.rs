@@ -5,23 +5,29 @@
 //! beside its floor, measured in the same run. bench/README.md says how
 //! each floor is taken.
 //!
-//! `cargo run --release -p bench` for the full run (writes bench/RESULTS.md
-//! and the README's results block); `-- --quick` for the short run CI does.
+//! `cargo run --release -p bench` for the full run (writes bench/RESULTS.md);
+//! `-- --quick` for the short run CI does.
 //!
 //! Here: the plan and the order of the run. Elsewhere: the builds
 //! (`artifacts`), the functions as processes (`function`), the requests
-//! sent directly (`baseline`), sampling (`measure`), the figures
-//! (`starts`, `handler` and `membership`, `invocations`), rows and the
-//! report (`rows`, `report`).
+//! sent directly (`baseline`), sampling (`measure`), one request through
+//! the handler (`call`), the figures (`starts`, `handler`, `membership`,
+//! `members`, `detectors`, `batches`, `onboarding`, `invocations`), rows
+//! and the report (`rows`, `report`).
 
 mod artifacts;
 mod baseline;
+mod batches;
+mod call;
+mod detectors;
 mod events;
 mod function;
 mod handler;
 mod invocations;
 mod measure;
+mod members;
 mod membership;
+mod onboarding;
 mod proxy;
 mod report;
 mod rows;
@@ -48,6 +54,11 @@ const CALLER: &str = "111122223333";
 const READER: &str = "111122224444";
 /// How many invitations the reader has.
 const READER_INVITATIONS: usize = 60;
+/// How many members the lister has, every one of whose pages is listed
+/// (in the quick run too: seeding them takes seconds).
+const LISTED: usize = 5000;
+/// How many members the full run onboards.
+const ONBOARDED: usize = 1000;
 
 pub struct Plan {
     pub quick: bool,
@@ -55,6 +66,8 @@ pub struct Plan {
     pub samples: usize,
     pub overlap_samples: usize,
     pub throughput_for: Duration,
+    /// The members of the onboarding.
+    pub onboarded: usize,
 }
 
 impl Plan {
@@ -65,6 +78,17 @@ impl Plan {
             samples: if quick { 20 } else { 400 },
             overlap_samples: if quick { 3 } else { 11 },
             throughput_for: Duration::from_secs(if quick { 2 } else { 10 }),
+            onboarded: if quick { 100 } else { ONBOARDED },
+        }
+    }
+
+    /// What a figure of the quick run says when it used `n` of the full
+    /// run's `full`.
+    pub fn fewer(&self, n: usize, full: usize) -> String {
+        if self.quick && n != full {
+            format!(" (quick run: {n}, the full run {full})")
+        } else {
+            String::new()
         }
     }
 }
@@ -77,6 +101,8 @@ pub struct Accounts {
     pub reader: AccountId,
     /// The members of an administrator, one per membership figure.
     pub members: membership::Members,
+    /// The administrator whose members are read and listed.
+    pub lister: members::Lister,
 }
 
 // One thread, like the function: the stub, the proxy and the direct
@@ -100,6 +126,7 @@ async fn main() {
         inviters: testkit::seed::accounts(300_000_000_000, 50),
         reader: testkit::account(READER),
         members: membership::Members::seed(&table).await,
+        lister: members::Lister::seed(&table, LISTED).await,
     };
     table
         .put_all(&accounts.caller, &accounts.inviters, "Declined")
@@ -117,7 +144,7 @@ async fn main() {
     // where the bootstraps' standard output goes too).
     logging::init(Arc::new(File::create("/dev/null").unwrap()));
     let store_config = store::config(&testkit::sdk_config(&proxy.url).await);
-    let app = table.app_from(store_config, AuthMode::Iam);
+    let app = Arc::new(table.app_from(store_config, AuthMode::Iam));
 
     // Measured in this order, shown in another: the bootstrap's warm figures
     // first, whose seconds of load finish DynamoDB Local's warm-up (a
@@ -128,7 +155,18 @@ async fn main() {
         table: &table.name,
     };
     let invocations = invocations::rows(&plan, &built.ours, &functions, &direct, &accounts).await;
-    let handler = handler::rows(&plan, &app, &proxy, &direct, &accounts).await;
+    let in_process = call::InProcess {
+        plan: &plan,
+        app: &app,
+        proxy: &proxy,
+        direct: &direct,
+        table: &table,
+    };
+    let mut handler = handler::rows(in_process, &accounts).await;
+    handler.extend(members::rows(in_process, &accounts.lister).await);
+    handler.extend(detectors::rows(in_process).await);
+    handler.extend(batches::rows(in_process).await);
+    handler.extend(onboarding::rows(in_process).await);
     let mut rows = starts::rows(&plan, &built, &functions, &accounts).await;
     rows.extend(handler);
     rows.extend(invocations);

@@ -39,7 +39,8 @@ pub async fn interleaved_from<S>(
     (ours_latencies, floor_latencies)
 }
 
-async fn timed(run: impl Future<Output = ()>) -> Duration {
+/// How long `run` took.
+pub async fn timed(run: impl Future<Output = ()>) -> Duration {
     let started = Instant::now();
     run.await;
     started.elapsed()

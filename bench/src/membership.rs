@@ -7,18 +7,15 @@
 //! invitation back to the state both start from. One member per row, so
 //! that no row starts from another's leftovers.
 
-use guardduty_invitations::api::App;
 use guardduty_invitations::domain::AccountId;
 use guardduty_invitations::inviter;
 use guardduty_invitations::store::Store;
 use testkit::TestTable;
 
-use crate::baseline::Direct;
-use crate::handler::{LIMIT, counted, handle};
+use crate::call::{InProcess, LIMIT, counted, handle};
+use crate::events;
 use crate::measure::{interleaved, interleaved_from};
-use crate::proxy::Proxy;
 use crate::rows::{self, Row};
-use crate::{Plan, events};
 
 /// The administrator of every member below.
 const ADMINISTRATOR: &str = "210000000001";
@@ -89,25 +86,20 @@ impl Members {
     }
 }
 
-pub async fn rows(
-    plan: &Plan,
-    app: &App,
-    proxy: &Proxy,
-    direct: &Direct,
-    members: &Members,
-) -> Vec<Row> {
+pub async fn rows(bench: InProcess<'_>, members: &Members) -> Vec<Row> {
     let (administrator, accepting) = (&members.administrator, &members.accepting);
     let (associated, leaving) = (&members.associated, &members.leaving);
     let (mut accept, mut accept_floor) = interleaved_from(
-        plan.samples,
+        bench.plan.samples,
         async || {
             let invitation_id = members.invited_again().await;
             let event = events::accept(accepting, administrator, &invitation_id);
             (event, invitation_id)
         },
-        async |(event, _)| handle(app, &event).await,
+        async |(event, _)| handle(bench.app, &event).await,
         async |(_, invitation_id)| {
-            direct
+            bench
+                .direct
                 .accept(accepting, administrator, &invitation_id)
                 .await
         },
@@ -115,33 +107,33 @@ pub async fn rows(
     .await;
     let show = events::administrator(associated);
     let (mut get, mut get_floor) = interleaved(
-        plan.samples,
-        async || handle(app, &show).await,
-        async || assert_eq!(direct.administrator(associated).await, *administrator),
+        bench.plan.samples,
+        async || handle(bench.app, &show).await,
+        async || assert_eq!(bench.direct.administrator(associated).await, *administrator),
     )
     .await;
     let leave = events::disassociate(leaving);
     let (mut disassociate, mut disassociate_floor) = interleaved_from(
-        plan.samples,
+        bench.plan.samples,
         async || members.associated_again().await,
-        async |()| handle(app, &leave).await,
-        async |()| direct.disassociate(leaving).await,
+        async |()| handle(bench.app, &leave).await,
+        async |()| bench.direct.disassociate(leaving).await,
     )
     .await;
 
     // The requests of one call each, from the same states as the samples.
     let invitation_id = members.invited_again().await;
     let accepted = events::accept(accepting, administrator, &invitation_id);
-    let accept_requests = counted(proxy, app, &accepted).await;
-    let get_requests = counted(proxy, app, &show).await;
+    let accept_requests = counted(bench.proxy, bench.app, &accepted).await;
+    let get_requests = counted(bench.proxy, bench.app, &show).await;
     members.associated_again().await;
-    let disassociate_requests = counted(proxy, app, &leave).await;
+    let disassociate_requests = counted(bench.proxy, bench.app, &leave).await;
 
     let (read_and_transaction, read) = (
-        "direct aws-sdk-dynamodb GetItem + TransactWriteItems",
-        "direct aws-sdk-dynamodb GetItem",
+        "direct aws-sdk-dynamodb BatchGetItem + TransactWriteItems",
+        "direct aws-sdk-dynamodb BatchGetItem",
     );
-    let transaction = [("GetItem", 1), ("TransactWriteItems", 1)];
+    let transaction = [("BatchGetItem", 1), ("TransactWriteItems", 1)];
     vec![
         rows::latency(
             "handler, AcceptAdministratorInvitation (p50 / p99)".into(),
@@ -168,22 +160,22 @@ pub async fn rows(
             "DynamoDB requests for AcceptAdministratorInvitation".into(),
             &accept_requests,
             &transaction,
-            "2 (the invitation's invitedAt is read first, see bench/README.md)",
-            "1 GetItem + 1 TransactWriteItems",
+            "2 (the invitation's invitedAt is read first, with the detector, see bench/README.md)",
+            "1 BatchGetItem + 1 TransactWriteItems",
         ),
         rows::requests(
             "DynamoDB requests for GetAdministratorAccount".into(),
             &get_requests,
-            &[("GetItem", 1)],
-            "1 (one GetItem of the membership item)",
-            "exactly 1 GetItem, 0 other",
+            &[("BatchGetItem", 1)],
+            "1 (one BatchGetItem of the membership item and the detector)",
+            "exactly 1 BatchGetItem, 0 other",
         ),
         rows::requests(
             "DynamoDB requests for DisassociateFromAdministratorAccount".into(),
             &disassociate_requests,
             &transaction,
-            "2 (the membership item names the invitation to update)",
-            "<= 2: 1 GetItem + 1 TransactWriteItems",
+            "2 (the membership item, read with the detector, names the invitation to update)",
+            "<= 2: 1 BatchGetItem + 1 TransactWriteItems",
         ),
     ]
 }

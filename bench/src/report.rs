@@ -1,5 +1,5 @@
 //! The report: the machine, the table of rows, and where it is written
-//! (bench/RESULTS.md and the README's results block for a full run).
+//! (bench/RESULTS.md for a full run, which the README links to).
 
 use std::path::Path;
 
@@ -21,8 +21,7 @@ pub fn machine() -> String {
 }
 
 /// Prints the report and writes it: a quick run to target/bench-quick.md,
-/// a full run to bench/RESULTS.md and the README's block, exiting 1 when a
-/// target was missed.
+/// a full run to bench/RESULTS.md, exiting 1 when a target was missed.
 pub fn publish(root: &Path, machine: &str, plan: &Plan, rows: &[Row]) {
     let report = render(machine, plan, rows);
     println!("\n{report}");
@@ -37,8 +36,7 @@ pub fn publish(root: &Path, machine: &str, plan: &Plan, rows: &[Row]) {
         println!("quick run (targets not enforced): {}", out.display());
     } else {
         std::fs::write(root.join("bench/RESULTS.md"), &report).unwrap();
-        update_readme(&root.join("README.md"), &report);
-        println!("written to bench/RESULTS.md and README.md");
+        println!("written to bench/RESULTS.md");
         if !missed.is_empty() {
             eprintln!("targets missed: {missed:?}");
             std::process::exit(1);
@@ -62,17 +60,4 @@ fn render(machine: &str, plan: &Plan, rows: &[Row]) -> String {
         ));
     }
     out
-}
-
-/// Replaces the results block of the README with the latest report.
-fn update_readme(readme: &Path, report: &str) {
-    let (start, end) = ("<!-- bench:start -->", "<!-- bench:end -->");
-    let Ok(text) = std::fs::read_to_string(readme) else {
-        return;
-    };
-    let (Some(a), Some(b)) = (text.find(start), text.find(end)) else {
-        return;
-    };
-    let updated = format!("{}{start}\n{report}{}", &text[..a], &text[b..]);
-    std::fs::write(readme, updated).unwrap();
 }

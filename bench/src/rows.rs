@@ -103,6 +103,9 @@ pub fn alone(figure: String, ours: String, target: &str, met: bool) -> Row {
     }
 }
 
+/// The stripped bootstrap may be this large, in MB.
+const MAX_SIZE_MB: f64 = 7.0;
+
 pub fn size(built: &Built) -> Row {
     let (ours, bare) = (
         artifacts::stripped_mb(&built.ours),
@@ -113,8 +116,8 @@ pub fn size(built: &Built) -> Row {
         ours: format!("{ours:.2} MB"),
         floor: format!("{bare:.2} MB bare echo"),
         ratio: Some(ours / bare),
-        target: "<= 6 MB".into(),
-        met: ours <= 6.0,
+        target: format!("<= {MAX_SIZE_MB} MB"),
+        met: ours <= MAX_SIZE_MB,
     }
 }
 

@@ -14,6 +14,9 @@ use crate::rows::{self, Row};
 use crate::runtime_api::RuntimeApi;
 use crate::{Accounts, Plan, events};
 
+/// Init may take this much of the bare echo's.
+const INIT_LIMIT: f64 = 1.15;
+
 pub async fn rows(
     plan: &Plan,
     built: &Built,
@@ -65,7 +68,7 @@ pub async fn rows(
             ours_init,
             bare_init,
             "bare lambda_runtime echo",
-            Some(1.5),
+            Some(INIT_LIMIT),
         ),
         rows::ratio(
             "cold start to first response (median)".into(),
