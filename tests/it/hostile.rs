@@ -32,8 +32,9 @@ async fn send(app: &App, body: &str) -> Response<Body> {
     .await
 }
 
-/// The invariant every answer keeps.
-fn check(table: &TestTable, response: &Response<Body>) -> Result<(), TestCaseError> {
+/// The invariant every answer keeps: 200 with its list, or a precise 400
+/// that sent DynamoDB nothing.
+pub fn check(table: &TestTable, response: &Response<Body>) -> Result<(), TestCaseError> {
     let status = response.status().as_u16();
     let body = body_json(response);
     let writes: usize = table.counter.take().values().sum();
