@@ -100,7 +100,7 @@ impl Direct {
         ];
         let found = self.batch_get(keys).await;
         let detector = detector_id(member.as_str());
-        owned(&found, &detector).expect("the member's detector");
+        owned(found.get(table::DETECTOR), &detector).expect("the member's detector");
         let invitation = &found[administrator.as_str()];
         let accepted = membership::Accepted {
             member,
@@ -122,7 +122,8 @@ impl Direct {
             detector_key(member),
         ];
         let found = self.batch_get(keys).await;
-        owned(&found, &detector_id(member.as_str())).expect("the member's detector");
+        owned(found.get(table::DETECTOR), &detector_id(member.as_str()))
+            .expect("the member's detector");
         let item = &found[table::MEMBERSHIP];
         AccountId::parse(&table::text(item, table::ADMINISTRATOR)).expect("its administrator")
     }
@@ -164,7 +165,7 @@ impl Direct {
         keys.push(detector_key(administrator));
         let found = self.batch_get(keys).await;
         let detector = detector_id(administrator.as_str());
-        owned(&found, &detector).expect("the administrator's detector");
+        owned(found.get(table::DETECTOR), &detector).expect("the administrator's detector");
         let expected = |sort: &String| [table::SUMMARY, table::DETECTOR].contains(&sort.as_str());
         assert!(found.keys().all(expected), "new members, no membership");
         let emails: Vec<_> = members.iter().map(demo_email).collect();
@@ -213,7 +214,11 @@ impl Direct {
         let mut keys = record_keys(administrator, members);
         keys.push(detector_key(administrator));
         let found = self.batch_get(keys).await;
-        owned(&found, &detector_id(administrator.as_str())).expect("its detector");
+        owned(
+            found.get(table::DETECTOR),
+            &detector_id(administrator.as_str()),
+        )
+        .expect("its detector");
         assert_eq!(found.len(), members.len() + 1, "every record is there");
     }
 

@@ -10,8 +10,8 @@ use aws_sdk_dynamodb::types::TransactWriteItem;
 
 use super::StoreError;
 use super::detector::check_owned;
-use super::expr::{Item, Write, status_value, transact_check, transact_delete, transact_update};
-use super::membership::{broken, end_items, s};
+use super::expr::{Item, Write, s, status_value, transact_check, transact_delete, transact_update};
+use super::membership::{broken, end_items};
 use super::summary;
 use super::transact::Transacted;
 use crate::domain::{AccountId, Action, MemberAction, MemberStatus, Outcome, Reason};

@@ -10,9 +10,8 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::types::TransactWriteItem;
 
 use super::changes::not_a_member;
-use super::detector::{check_owned, detector_key, owned};
-use super::expr::{Item, status_value, transact_put_new};
-use super::membership::s;
+use super::detector::check_owned;
+use super::expr::{Item, s, status_value, transact_put_new};
 use super::records::record_keys;
 use super::transact::Transacted;
 use super::{Store, StoreError, summary};
@@ -34,10 +33,8 @@ impl Store {
     ) -> Result<Vec<Result<Outcome, StoreError>>, StoreError> {
         if accounts.is_empty() {
             // Nothing to create, but the detector is still the caller's or not.
-            owned(
-                &self.get_many(vec![detector_key(administrator)]).await?,
-                detector,
-            )?;
+            self.read_with_detector(administrator, detector, Vec::new())
+                .await?;
             return Ok(Vec::new());
         }
         let mut results: Vec<Option<Result<Outcome, StoreError>>> =
@@ -53,9 +50,9 @@ impl Store {
             let mut keys = record_keys(administrator, &members);
             keys.push(HashMap::from(table::summary_key(administrator)));
             keys.push(HashMap::from(table::membership_key(administrator)));
-            keys.push(detector_key(administrator));
-            let found = self.get_many(keys).await?;
-            owned(&found, detector)?;
+            let found = self
+                .read_with_detector(administrator, detector, keys)
+                .await?;
             if found.contains_key(table::MEMBERSHIP) {
                 for &i in &pending {
                     results[i] = Some(Ok(Outcome::Unprocessed(Reason::CallerIsMember)));

@@ -13,7 +13,7 @@ use aws_sdk_dynamodb::types::{
 };
 
 use super::changes::not_a_member;
-use super::expr::{Item, Write, transact_delete};
+use super::expr::{Item, Write, s, transact_delete};
 use super::transact::Transacted;
 use super::{ConditionFailed, Store, StoreError, classify, summary};
 use crate::domain::detector::{DEFAULT_FREQUENCY, NewDetector, Settings};
@@ -71,9 +71,9 @@ pub fn detector_key(account: &AccountId) -> Item {
     HashMap::from(table::detector_key(account))
 }
 
-/// Whether a read's items (by sort key) hold a detector with ID `given`.
-pub fn owned(found: &HashMap<String, Item>, given: &str) -> Result<(), StoreError> {
-    match found.get(table::DETECTOR) {
+/// Whether `detector` (an item read, if any) is a detector with ID `given`.
+pub fn owned(detector: Option<&Item>, given: &str) -> Result<(), StoreError> {
+    match detector {
         Some(item) if table::text(item, table::DETECTOR_ID) == given => Ok(()),
         _ => Err(StoreError::DetectorNotOwned),
     }
@@ -95,6 +95,21 @@ fn is(given: &str) -> Write {
 }
 
 impl Store {
+    /// The items of `keys`, all of `account`'s partition, by sort key, read
+    /// in one consistent `BatchGetItem` with `account`'s detector, which
+    /// must be `given`: the operation's detector check rides in its read.
+    pub async fn read_with_detector(
+        &self,
+        account: &AccountId,
+        given: &str,
+        mut keys: Vec<Item>,
+    ) -> Result<HashMap<String, Item>, StoreError> {
+        keys.push(detector_key(account));
+        let found = self.get_many(keys).await?;
+        owned(found.get(table::DETECTOR), given)?;
+        Ok(found)
+    }
+
     /// `account`'s detector, if it has one (one consistent `GetItem`).
     pub async fn detector(&self, account: &AccountId) -> Result<Option<Detector>, StoreError> {
         Ok(self
@@ -346,8 +361,4 @@ fn detector(item: &Item) -> Detector {
         features,
         tags,
     }
-}
-
-fn s(value: &str) -> AttributeValue {
-    AttributeValue::S(value.to_owned())
 }

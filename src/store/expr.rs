@@ -199,6 +199,11 @@ pub fn transact_put_new(item: Item, table: &str) -> TransactWriteItem {
     TransactWriteItem::builder().put(put).build()
 }
 
+/// A string attribute.
+pub fn s(value: &str) -> AttributeValue {
+    AttributeValue::S(value.to_owned())
+}
+
 pub fn status_value(status: impl Named) -> AttributeValue {
     AttributeValue::S(status.as_str().to_owned())
 }

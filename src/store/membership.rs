@@ -13,10 +13,10 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::get_item::builders::GetItemFluentBuilder;
-use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
+use aws_sdk_dynamodb::types::TransactWriteItem;
 
-use super::detector::{check_owned, detector_key, owned};
-use super::expr::{Item, Write, transact_delete, transact_put_new, transact_update};
+use super::detector::check_owned;
+use super::expr::{Item, Write, s, transact_delete, transact_put_new, transact_update};
 use super::transact::Transacted;
 use super::{Store, StoreError, classify, summary};
 use crate::domain::{AcceptRefusal, AccountId, Action, MemberAction, Status};
@@ -46,12 +46,8 @@ impl Store {
         member: &AccountId,
         detector: &str,
     ) -> Result<Option<Membership>, StoreError> {
-        let keys = vec![
-            HashMap::from(table::membership_key(member)),
-            detector_key(member),
-        ];
-        let found = self.get_many(keys).await?;
-        owned(&found, detector)?;
+        let keys = vec![HashMap::from(table::membership_key(member))];
+        let found = self.read_with_detector(member, detector, keys).await?;
         found.get(table::MEMBERSHIP).map(membership).transpose()
     }
 
@@ -68,12 +64,8 @@ impl Store {
         invitation_id: &str,
         detector_id: &str,
     ) -> Result<Result<(), AcceptRefusal>, StoreError> {
-        let keys = vec![
-            HashMap::from(table::key(member, administrator)),
-            detector_key(member),
-        ];
-        let found = self.get_many(keys).await?;
-        owned(&found, detector_id)?;
+        let keys = vec![HashMap::from(table::key(member, administrator))];
+        let found = self.read_with_detector(member, detector_id, keys).await?;
         let Some(invitation) = found.get(administrator.as_str()) else {
             return Ok(Err(AcceptRefusal::NoInvitation));
         };
@@ -327,8 +319,4 @@ fn membership(item: &Item) -> Result<Membership, StoreError> {
 /// Another writer left the table in a state these transactions never make.
 pub(super) fn broken(what: &str) -> StoreError {
     StoreError::Other(format!("the table breaks its layout: {what}"))
-}
-
-pub(super) fn s(value: &str) -> AttributeValue {
-    AttributeValue::S(value.to_owned())
 }

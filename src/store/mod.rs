@@ -310,32 +310,21 @@ pub trait ConditionFailed {
     fn old_item(&self) -> Option<Option<&Item>>;
 }
 
-impl ConditionFailed for UpdateItemError {
-    fn old_item(&self) -> Option<Option<&Item>> {
-        match self {
-            Self::ConditionalCheckFailedException(c) => Some(c.item()),
-            _ => None,
+/// The single-item writes: each error enum has the same variant.
+macro_rules! condition_failed {
+    ($($error:ty),*) => {$(
+        impl ConditionFailed for $error {
+            fn old_item(&self) -> Option<Option<&Item>> {
+                match self {
+                    Self::ConditionalCheckFailedException(c) => Some(c.item()),
+                    _ => None,
+                }
+            }
         }
-    }
+    )*};
 }
 
-impl ConditionFailed for PutItemError {
-    fn old_item(&self) -> Option<Option<&Item>> {
-        match self {
-            Self::ConditionalCheckFailedException(c) => Some(c.item()),
-            _ => None,
-        }
-    }
-}
-
-impl ConditionFailed for DeleteItemError {
-    fn old_item(&self) -> Option<Option<&Item>> {
-        match self {
-            Self::ConditionalCheckFailedException(c) => Some(c.item()),
-            _ => None,
-        }
-    }
-}
+condition_failed!(UpdateItemError, PutItemError, DeleteItemError);
 
 /// For a failed condition, the status the item had (`None`: no item);
 /// every other failure becomes a [`StoreError`].

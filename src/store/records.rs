@@ -96,11 +96,8 @@ impl Store {
         detector: &str,
         members: &[AccountId],
     ) -> Result<HashMap<String, Item>, StoreError> {
-        let mut keys = record_keys(administrator, members);
-        keys.push(detector_key(administrator));
-        let found = self.get_many(keys).await?;
-        owned(&found, detector)?;
-        Ok(found)
+        let keys = record_keys(administrator, members);
+        self.read_with_detector(administrator, detector, keys).await
     }
 
     /// One page: up to `limit` records after the member `after`. It asks
@@ -121,10 +118,8 @@ impl Store {
             self.members_page(administrator, only_associated, limit, after),
             self.get(detector_key(administrator))
         );
-        match found? {
-            Some(item) if table::text(&item, table::DETECTOR_ID) == detector => page,
-            _ => Err(StoreError::DetectorNotOwned),
-        }
+        owned(found?.as_ref(), detector)?;
+        page
     }
 
     async fn members_page(

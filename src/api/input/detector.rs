@@ -5,7 +5,7 @@
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::{kind, read_body};
+use super::{boolean, kind, object, read_body, text};
 use crate::api::error::InputError;
 use crate::domain::detector::{
     ADDITIONAL_CONFIGURATIONS, FEATURES, FREQUENCIES, Feature, MAX_CLIENT_TOKEN, MAX_TAG_VALUE,
@@ -219,39 +219,6 @@ fn tags(given: Option<Value>) -> Result<Vec<(String, String)>, InputError> {
         pairs.push((key, value));
     }
     Ok(pairs)
-}
-
-fn boolean(param: &str, value: Option<Value>) -> Result<Option<bool>, InputError> {
-    match value {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Bool(b)) => Ok(Some(b)),
-        Some(other) => Err(InputError::invalid(
-            param,
-            format!("must be a boolean, not {}", kind(&other)),
-        )),
-    }
-}
-
-fn text(param: &str, value: Option<Value>) -> Result<Option<String>, InputError> {
-    match value {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(other) => Err(InputError::invalid(
-            param,
-            format!("must be a string, not {}", kind(&other)),
-        )),
-    }
-}
-
-fn object(param: &str, value: Option<Value>) -> Result<Option<Map<String, Value>>, InputError> {
-    match value {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Object(map)) => Ok(Some(map)),
-        Some(other) => Err(InputError::invalid(
-            param,
-            format!("must be an object, not {}", kind(&other)),
-        )),
-    }
 }
 
 fn one_of(param: &str, value: &str, allowed: &[&str]) -> Result<(), InputError> {

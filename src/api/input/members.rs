@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{account_id, account_ids, kind, list, read_body};
+use super::{account_id, account_ids, boolean, kind, list, read_body, text};
 use crate::api::error::InputError;
 use crate::domain::{AccountId, Email, EmailError};
 
@@ -75,26 +75,11 @@ pub fn parse_account_details(body: &[u8]) -> Result<Vec<(AccountId, Email)>, Inp
 pub fn parse_invite(body: &[u8]) -> Result<Invite, InputError> {
     let body: InviteBody = read_body(body, "a JSON object with an accountIds member")?;
     let accounts = account_ids(body.account_ids)?;
-    let disable_email_notification = match body.disable_email_notification {
-        None | Some(Value::Null) => false,
-        Some(Value::Bool(disabled)) => disabled,
-        Some(other) => {
-            let detail = format!("must be a boolean, not {}", kind(&other));
-            return Err(InputError::invalid("disableEmailNotification", detail));
-        }
-    };
-    let message = match body.message {
-        None | Some(Value::Null) => None,
-        Some(Value::String(message)) => Some(message),
-        Some(other) => {
-            let detail = format!("must be a string, not {}", kind(&other));
-            return Err(InputError::invalid("message", detail));
-        }
-    };
+    let disabled = boolean("disableEmailNotification", body.disable_email_notification)?;
     Ok(Invite {
         accounts,
-        disable_email_notification,
-        message,
+        disable_email_notification: disabled.unwrap_or(false),
+        message: text("message", body.message)?,
     })
 }
 

@@ -14,7 +14,7 @@ pub use members::{Invite, parse_account_details, parse_invite};
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::error::InputError;
 use crate::domain::{AccountId, AccountIdError};
@@ -175,6 +175,45 @@ fn account_id(param: String, value: &str) -> Result<AccountId, InputError> {
             InputError::invalid(param, "account ID must be exactly 12 digits (0-9)")
         }
     })
+}
+
+/// An optional boolean member.
+pub(super) fn boolean(param: &str, value: Option<Value>) -> Result<Option<bool>, InputError> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(b)),
+        Some(other) => Err(InputError::invalid(
+            param,
+            format!("must be a boolean, not {}", kind(&other)),
+        )),
+    }
+}
+
+/// An optional string member.
+pub(super) fn text(param: &str, value: Option<Value>) -> Result<Option<String>, InputError> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(other) => Err(InputError::invalid(
+            param,
+            format!("must be a string, not {}", kind(&other)),
+        )),
+    }
+}
+
+/// An optional object member.
+pub(super) fn object(
+    param: &str,
+    value: Option<Value>,
+) -> Result<Option<Map<String, Value>>, InputError> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Object(map)) => Ok(Some(map)),
+        Some(other) => Err(InputError::invalid(
+            param,
+            format!("must be an object, not {}", kind(&other)),
+        )),
+    }
 }
 
 fn kind(value: &Value) -> &'static str {
