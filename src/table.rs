@@ -61,6 +61,34 @@ pub const MEMBER_COUNT: &str = "memberCount";
 /// Its Created, Invited, Enabled and Disabled records.
 pub const ACTIVE_COUNT: &str = "activeMemberCount";
 
+/// The partition of the organization mirror (never 12 digits, so never an
+/// account's): the organization item (sort key `ORGANIZATION`) and one item
+/// per account of the organization (`ACCOUNT#<id>`). One table mirrors one
+/// organization.
+pub const ORGANIZATION: &str = "ORGANIZATION";
+pub const ACCOUNT_PREFIX: &str = "ACCOUNT#";
+pub const ORGANIZATION_ID: &str = "organizationId";
+pub const MANAGEMENT: &str = "managementAccountId";
+/// The delegated administrator, and its `ENABLED` or `DISABLE_IN_PROGRESS`.
+pub const DELEGATED_ADMIN: &str = "adminAccountId";
+pub const ADMIN_STATUS: &str = "adminStatus";
+/// `NEW`, `ALL` or `NONE`; absent: `NONE`.
+pub const AUTO_ENABLE: &str = "autoEnableOrganizationMembers";
+/// The organization configuration's features and data sources, one
+/// attribute each (`orgFeature#<NAME>`, `orgFeature#<NAME>#<ADDITIONAL>`,
+/// `orgDataSource#<source>`), so that an update merges by name in one write.
+pub const ORG_FEATURE_PREFIX: &str = "orgFeature#";
+pub const ORG_DATA_SOURCE_PREFIX: &str = "orgDataSource#";
+/// When the sync last finished enrolling the accounts new to the mirror.
+pub const ENROLLED_THROUGH: &str = "enrolledThrough";
+/// An account of the mirror: its state in AWS Organizations (`ACTIVE`,
+/// `SUSPENDED`, `PENDING_CLOSURE`), and when the mirror first saw it.
+pub const ACCOUNT_STATUS: &str = "accountStatus";
+pub const MIRRORED_AT: &str = "mirroredAt";
+/// How an association came about: `ORGANIZATION` on the member record and
+/// the membership item of an organization member; absent: by invitation.
+pub const VIA: &str = "via";
+
 /// `TABLE_NAME`, or the local default.
 pub fn name_from_env() -> String {
     std::env::var("TABLE_NAME")
@@ -111,6 +139,29 @@ pub fn detector_key(account: &AccountId) -> [(String, AttributeValue); 2] {
         (INVITEE.into(), AttributeValue::S(account.to_string())),
         (INVITER.into(), AttributeValue::S(DETECTOR.into())),
     ]
+}
+
+/// The primary key of the organization item.
+pub fn organization_key() -> [(String, AttributeValue); 2] {
+    [
+        (INVITEE.into(), AttributeValue::S(ORGANIZATION.into())),
+        (INVITER.into(), AttributeValue::S(ORGANIZATION.into())),
+    ]
+}
+
+/// The primary key of `account`'s item in the organization mirror.
+pub fn org_account_key(account: &AccountId) -> [(String, AttributeValue); 2] {
+    [
+        (INVITEE.into(), AttributeValue::S(ORGANIZATION.into())),
+        (
+            INVITER.into(),
+            AttributeValue::S(org_account_sort_key(account)),
+        ),
+    ]
+}
+
+pub fn org_account_sort_key(account: &AccountId) -> String {
+    format!("{ACCOUNT_PREFIX}{account}")
 }
 
 /// A number attribute as written, 0 when missing or not a number.

@@ -135,7 +135,16 @@ impl Direct {
         let administrator = self.administrator(member).await;
         let now = table::now();
         let resign = Write::of(MemberAction::Resign.transition(), &now);
-        let items = membership::end_items(&self.table, member, &administrator, resign, &now);
+        let items = membership::end_items(
+            &self.table,
+            &membership::Ending {
+                member,
+                administrator: &administrator,
+                organization: false,
+            },
+            resign,
+            &now,
+        );
         self.transact(items).await;
     }
 
@@ -188,16 +197,14 @@ impl Direct {
         self.get_members(administrator, members).await;
         let mut writes = tokio::task::JoinSet::new();
         for member in members {
-            let (invite, created) = (MemberAction::Invite, MemberStatus::Created);
-            let (items, summary) = changes::change_items(
-                &self.table,
-                invite,
+            let change = changes::Change {
+                action: MemberAction::Invite,
                 administrator,
                 member,
-                created,
-                None,
-                &table::now(),
-            );
+                from: MemberStatus::Created,
+                organization: false,
+            };
+            let (items, summary) = changes::change_items(&self.table, &change, None, &table::now());
             // Leaving the summary as it is, each account's own items are
             // its transaction.
             assert_eq!(summary, (0, 0), "a transaction of its own");

@@ -4,6 +4,7 @@
 use lambda_http::http::StatusCode;
 
 use super::identity::NoCaller;
+use crate::domain::organization::OrgRefusal;
 use crate::domain::{AcceptRefusal, Reason};
 use crate::store::StoreError;
 
@@ -61,6 +62,8 @@ pub enum ApiError {
     Input(InputError),
     /// An accept that the invitation's state refuses; nothing changed.
     Refused(AcceptRefusal),
+    /// An organization operation the mirror's organization refuses.
+    Organization(OrgRefusal),
     /// A `detectorId` that is not the caller's.
     DetectorNotOwned,
     /// CreateDetector when the caller has a detector.
@@ -108,6 +111,9 @@ impl ApiError {
         let ((status, error_type), type_name, message) = match self {
             ApiError::Input(e) => (BAD_REQUEST, "InvalidInputException", e.message()),
             ApiError::Refused(refusal) => (BAD_REQUEST, "InvalidInputException", refusal.message()),
+            ApiError::Organization(refusal) => {
+                (BAD_REQUEST, "InvalidInputException", refusal.message())
+            }
             // GuardDuty's own words.
             ApiError::DetectorNotOwned => (
                 BAD_REQUEST,
@@ -209,6 +215,12 @@ impl From<NoCaller> for ApiError {
             NoCaller::Unauthenticated => ApiError::Unauthenticated,
             NoCaller::WrongScope => ApiError::WrongScope,
         }
+    }
+}
+
+impl From<OrgRefusal> for ApiError {
+    fn from(refusal: OrgRefusal) -> Self {
+        ApiError::Organization(refusal)
     }
 }
 

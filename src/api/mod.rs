@@ -10,6 +10,7 @@ pub mod input;
 pub mod list;
 pub mod members;
 pub mod membership;
+pub mod organization;
 pub mod query;
 pub mod response;
 pub mod routes;

@@ -16,8 +16,11 @@ pub type Reply = Result<Json, ApiError>;
 #[serde(rename_all = "camelCase")]
 pub struct Relationship {
     pub account_id: String,
+    /// Empty, and so left out, for an organization member's administrator.
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub invitation_id: String,
     pub relationship_status: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub invited_at: String,
 }
 

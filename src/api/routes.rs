@@ -9,7 +9,7 @@ use lambda_http::http::Method;
 use super::Call;
 use super::error::ApiError;
 use super::response::Reply;
-use super::{batch, detector, list, members, membership};
+use super::{batch, detector, list, members, membership, organization};
 
 pub type Handler = for<'a> fn(Call<'a>) -> Pin<Box<dyn Future<Output = Reply> + Send + 'a>>;
 
@@ -170,6 +170,36 @@ pub static ROUTES: &[Route] = &[
         path: "/detector/{detectorId}/member/stop",
         operation: "StopMonitoringMembers",
         handler: handler!(members::stop),
+    },
+    Route {
+        method: Method::POST,
+        path: "/admin/enable",
+        operation: "EnableOrganizationAdminAccount",
+        handler: handler!(organization::enable),
+    },
+    Route {
+        method: Method::POST,
+        path: "/admin/disable",
+        operation: "DisableOrganizationAdminAccount",
+        handler: handler!(organization::disable),
+    },
+    Route {
+        method: Method::GET,
+        path: "/admin",
+        operation: "ListOrganizationAdminAccounts",
+        handler: handler!(organization::list_admins),
+    },
+    Route {
+        method: Method::GET,
+        path: "/detector/{detectorId}/admin",
+        operation: "DescribeOrganizationConfiguration",
+        handler: handler!(organization::describe_config),
+    },
+    Route {
+        method: Method::POST,
+        path: "/detector/{detectorId}/admin",
+        operation: "UpdateOrganizationConfiguration",
+        handler: handler!(organization::update_config),
     },
 ];
 

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use aws_sdk_dynamodb::error::DisplayErrorContext;
 use guardduty_invitations::domain::{AccountId, Action, MemberAction, Reason};
 use guardduty_invitations::inviter::{self, ChangeError};
+use guardduty_invitations::organizations;
 use guardduty_invitations::store::Store;
 use guardduty_invitations::table;
 
@@ -24,11 +25,14 @@ usage: invitations-admin <command> [args]
   seed         MEMBER               one invitation in every state for MEMBER
   seed-admin   ADMIN                members in every status for ADMIN
   seed-many    MEMBER COUNT         COUNT invitations (Invited) for MEMBER, for paging
+  sync-organization                 mirror the AWS organization and apply auto-enable
 
 Every command goes through the same store calls as the API; an account
 that needs a detector for it gets one first. The table is
-TABLE_NAME (default Invitations); the endpoint comes from the standard AWS
-settings, e.g. AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:8000.";
+TABLE_NAME (default Invitations); the endpoints come from the standard AWS
+settings, e.g. AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:8000 and
+AWS_ENDPOINT_URL_ORGANIZATIONS; sync-organization reads AWS Organizations
+through the role ORGANIZATIONS_ROLE_ARN when it is set.";
 
 /// What happens to a relationship after the invitation, in order.
 #[derive(Clone, Copy)]
@@ -135,6 +139,7 @@ async fn run(args: &[&str]) -> Result<(), String> {
                 .ok_or("COUNT must be a number up to 9999")?;
             seed_many(&store, &account(member)?, count).await
         }
+        ["sync-organization"] => sync_organization(&store, &sdk_config).await,
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())
@@ -213,6 +218,34 @@ async fn seed_many(store: &Store, member: &AccountId, count: u32) -> Result<(), 
     }
     println!("seeded {count} invitations for {member}");
     Ok(())
+}
+
+/// One sync; accounts it had to leave (throttled, out of time) make it
+/// fail, so that a script runs it again.
+async fn sync_organization(
+    store: &Store,
+    sdk_config: &aws_config::SdkConfig,
+) -> Result<(), String> {
+    let client = organizations::client(sdk_config).await;
+    let synced = organizations::sync(store, &client)
+        .await
+        .map_err(|e| format!("sync-organization: {e}"))?;
+    println!(
+        "organization synced: {} accounts written, {} removed, {} enrolled, {} refused",
+        synced.accounts_put,
+        synced.accounts_deleted,
+        synced.enrolled,
+        synced.refused.len()
+    );
+    for (account, why) in &synced.refused {
+        println!("  {account}: {why}");
+    }
+    match synced.unfinished {
+        0 => Ok(()),
+        n => Err(format!(
+            "{n} accounts were left for the next sync (throttled or out of time); run it again"
+        )),
+    }
 }
 
 fn account(s: &str) -> Result<AccountId, String> {

@@ -8,6 +8,7 @@ use std::fmt;
 
 pub mod detector;
 mod members;
+pub mod organization;
 mod reason;
 mod transitions;
 

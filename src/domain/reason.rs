@@ -3,6 +3,7 @@
 //! (`AcceptRefusal`). Each has its own text; the administrator's are
 //! GuardDuty's own words.
 
+use super::organization::OrgRefusal;
 use super::{AccountId, Action, Status};
 
 /// What happened to one account of a request.
@@ -55,6 +56,23 @@ pub enum Reason {
     MemberLimit,
     /// Create and invite by a caller that is an associated member itself.
     CallerIsMember,
+    /// CreateMembers by the delegated administrator of the organization's
+    /// management account, which has no detector.
+    ManagementWithoutDetector,
+    /// CreateMembers by the delegated administrator of an account that
+    /// another administrator holds.
+    HeldByOther,
+    /// CreateMembers by the delegated administrator of an account that is
+    /// an administrator of created, invited or associated members itself.
+    MemberHasMembers,
+    /// CreateMembers by the delegated administrator of an account the
+    /// organization lists as suspended or closing.
+    NotActiveInOrganization,
+    /// InviteMembers of an account that was an organization member.
+    OrganizationMember,
+    /// An enrollment by an account that was no longer the organization's
+    /// delegated administrator when it was written.
+    NotOrgAdmin,
 }
 
 impl Reason {
@@ -133,6 +151,25 @@ impl Reason {
             Reason::CallerIsMember => rejected(
                 "the current account cannot create members since it is already an associated \
                  member of another master account",
+            ),
+            Reason::ManagementWithoutDetector => "Operation failed because your organization \
+                master must first enable GuardDuty to be added as a member"
+                .into(),
+            Reason::HeldByOther => rejected(
+                "the given account ID is already an associated member of another administrator \
+                 account; it must disassociate from it first",
+            ),
+            Reason::MemberHasMembers => rejected(
+                "the given account ID still has created, invited or associated members of its own",
+            ),
+            Reason::NotActiveInOrganization => rejected(
+                "the given account ID is not an active account of the organization (suspended or \
+                 closing)",
+            ),
+            Reason::NotOrgAdmin => OrgRefusal::NotOrgAdmin.message(),
+            Reason::OrganizationMember => rejected(
+                "the given account ID was a member through AWS Organizations; only CreateMembers \
+                 associates it again",
             ),
         }
     }
@@ -237,6 +274,12 @@ mod tests {
             Reason::StillAssociatedMember,
             Reason::MemberLimit,
             Reason::CallerIsMember,
+            Reason::ManagementWithoutDetector,
+            Reason::HeldByOther,
+            Reason::MemberHasMembers,
+            Reason::NotActiveInOrganization,
+            Reason::OrganizationMember,
+            Reason::NotOrgAdmin,
         ];
         let refusals = [
             AcceptRefusal::OwnAccount,

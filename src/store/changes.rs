@@ -11,7 +11,7 @@ use aws_sdk_dynamodb::types::TransactWriteItem;
 use super::StoreError;
 use super::detector::check_owned;
 use super::expr::{Item, Write, s, status_value, transact_check, transact_delete, transact_update};
-use super::membership::{broken, end_items};
+use super::membership::{Ending, broken, end_items};
 use super::summary;
 use super::transact::Transacted;
 use crate::domain::{AccountId, Action, MemberAction, MemberStatus, Outcome, Reason};
@@ -20,13 +20,30 @@ use crate::table;
 /// DynamoDB's bound on the items of one transaction.
 const MAX_ITEMS: usize = 100;
 
+/// A member record as last read: its status, and whether it came through
+/// the organization (no invitation stands for it).
+#[derive(Clone, Debug)]
+pub struct Seen {
+    pub status: String,
+    pub organization: bool,
+}
+
+impl Seen {
+    pub fn of(item: &Item) -> Self {
+        Seen {
+            status: table::status_of(item),
+            organization: table::text(item, table::VIA) == table::ORGANIZATION,
+        }
+    }
+}
+
 /// One account's write, planned from its record's status.
 pub struct Planned {
     /// Where the account is in the request.
     pub index: usize,
     pub member: AccountId,
-    /// The record's status as last seen (`None`: no record).
-    pub status: Option<String>,
+    /// The record as last seen (`None`: no record).
+    pub record: Option<Seen>,
     /// The account's own items, the record's write first.
     pub items: Vec<TransactWriteItem>,
     /// What it adds to the summary: (members, active members).
@@ -43,19 +60,19 @@ pub enum Step {
 /// made again (`None`: nothing was learned; `Some(None)`: it is gone).
 pub type SeenInvitation = Option<Option<String>>;
 
-/// `action` for `member`, whose record was read in `status`.
+/// `action` for `member`, whose record was read as `record`.
 pub fn plan(
     table: &str,
     action: MemberAction,
     administrator: &AccountId,
     index: usize,
     member: &AccountId,
-    status: Option<String>,
+    record: Option<Seen>,
     seen: SeenInvitation,
 ) -> Step {
     use MemberStatus::{Disabled, Enabled};
     let done = |reason| Step::Done(Outcome::Unprocessed(reason));
-    let Some(raw) = status.as_deref() else {
+    let Some(raw) = record.as_ref().map(|r| r.status.as_str()) else {
         return done(match action {
             MemberAction::Invite => Reason::EmailMissing,
             _ => Reason::NotMember,
@@ -64,6 +81,10 @@ pub fn plan(
     let Some(from) = MemberStatus::parse(raw) else {
         return done(Reason::UnknownStatus(raw.to_owned()));
     };
+    let organization = record.as_ref().is_some_and(|r| r.organization);
+    if action == MemberAction::Invite && organization {
+        return done(Reason::OrganizationMember);
+    }
     if !action.transition().from.contains(&from) {
         return done(match (action, from) {
             (MemberAction::Invite, _) => Reason::AlreadyInvited,
@@ -72,29 +93,50 @@ pub fn plan(
         });
     }
     let now = table::now();
-    let (items, delta) = change_items(table, action, administrator, member, from, seen, &now);
+    let change = Change {
+        action,
+        administrator,
+        member,
+        from,
+        organization,
+    };
+    let (items, delta) = change_items(table, &change, seen, &now);
     Step::Write(Planned {
         index,
         member: member.clone(),
-        status,
+        record,
         items,
         delta,
     })
 }
 
-/// The items of `action` on `administrator`'s record of `member`, read in
-/// `from`, with the member's side, the record's write first; and what the
-/// change adds to the summary. `seen` is what a refused disassociation
-/// found of an invited member's invitation (declined, or gone).
+/// One change of one record: `action` on `administrator`'s record of
+/// `member`, read in `from`, enrolled through the `organization` or not.
+pub struct Change<'a> {
+    pub action: MemberAction,
+    pub administrator: &'a AccountId,
+    pub member: &'a AccountId,
+    pub from: MemberStatus,
+    pub organization: bool,
+}
+
+/// The items of a change, with the member's side, the record's write
+/// first; and what the change adds to the summary. `seen` is what a
+/// refused disassociation found of an invited member's invitation
+/// (declined, or gone).
 pub fn change_items(
     table: &str,
-    action: MemberAction,
-    administrator: &AccountId,
-    member: &AccountId,
-    from: MemberStatus,
+    change: &Change<'_>,
     seen: SeenInvitation,
     now: &str,
 ) -> (Vec<TransactWriteItem>, (i64, i64)) {
+    let Change {
+        action,
+        administrator,
+        member,
+        from,
+        organization,
+    } = *change;
     let record_key = HashMap::from(table::record_key(administrator, member));
     let invitation_key = HashMap::from(table::key(member, administrator));
     let record = Write::of(action.transition(), now).also_if(table::STATUS, status_value(from));
@@ -116,7 +158,12 @@ pub fn change_items(
             ]
         }
         (MemberAction::Disassociate, MemberStatus::Enabled | MemberStatus::Disabled) => {
-            let mut ending = end_items(table, member, administrator, record, now);
+            let ending = Ending {
+                member,
+                administrator,
+                organization,
+            };
+            let mut ending = end_items(table, &ending, record, now);
             ending.pop(); // The summary's change, made once for all.
             ending
         }
@@ -233,13 +280,14 @@ pub fn replan(
         )
     };
     if let Some(record) = failed(0) {
-        return Ok(again(record.map(table::status_of), None));
+        return Ok(again(record.map(Seen::of), None));
     }
     if refusal.member_check && planned.delta.1 > 0 {
         return Ok(Step::Done(Outcome::Unprocessed(Reason::CallerIsMember)));
     }
     let own_failure = (1..planned.items.len()).find_map(|i| failed(i).map(|item| (i, item)));
-    match (action, planned.status.as_deref(), own_failure) {
+    let status = planned.record.as_ref().map(|r| r.status.as_str());
+    match (action, status, own_failure) {
         (_, _, None) => Ok(Step::Write(planned)),
         // The member's invitation is Invited or Enabled already.
         (MemberAction::Invite, _, Some(_)) => {
@@ -248,7 +296,7 @@ pub fn replan(
         // The member declined (or deleted) it: revoke the record alone.
         (MemberAction::Disassociate, Some("Invited"), Some((1, invitation))) => {
             let seen = Some(invitation.map(table::status_of));
-            Ok(again(planned.status.clone(), seen))
+            Ok(again(planned.record.clone(), seen))
         }
         _ => Err(broken("a member record and its invitation disagree")),
     }

@@ -11,7 +11,9 @@ use aws_sdk_dynamodb::types::TransactWriteItem;
 
 use super::changes::not_a_member;
 use super::detector::check_owned;
+use super::enroll::Enrolled;
 use super::expr::{Item, s, status_value, transact_put_new};
+use super::organization::{organization, organization_key};
 use super::records::record_keys;
 use super::transact::Transacted;
 use super::{Store, StoreError, summary};
@@ -39,7 +41,7 @@ impl Store {
         }
         let mut results: Vec<Option<Result<Outcome, StoreError>>> =
             accounts.iter().map(|_| None).collect();
-        for _ in 0..ATTEMPTS {
+        for attempt in 0..ATTEMPTS {
             let pending: Vec<usize> = (0..accounts.len())
                 .filter(|&i| results[i].is_none())
                 .collect();
@@ -50,9 +52,30 @@ impl Store {
             let mut keys = record_keys(administrator, &members);
             keys.push(HashMap::from(table::summary_key(administrator)));
             keys.push(HashMap::from(table::membership_key(administrator)));
+            if attempt == 0 {
+                // The organization too: its delegated administrator
+                // enrolls the organization's accounts instead.
+                keys.push(organization_key());
+            }
             let found = self
                 .read_with_detector(administrator, detector, keys)
                 .await?;
+            let org = found.get(table::ORGANIZATION).and_then(organization);
+            if let Some(org) = org.filter(|org| org.is_admin(administrator)) {
+                let given: Vec<(AccountId, String)> = accounts
+                    .iter()
+                    .map(|(a, e)| (a.clone(), e.as_str().to_owned()))
+                    .collect();
+                let enrolled = self
+                    .enroll(administrator, detector, &given, Some((org, found)))
+                    .await?;
+                for (result, enrolled) in results.iter_mut().zip(enrolled) {
+                    if let Enrolled::Done(done) = enrolled {
+                        *result = Some(done);
+                    }
+                }
+                continue;
+            }
             if found.contains_key(table::MEMBERSHIP) {
                 for &i in &pending {
                     results[i] = Some(Ok(Outcome::Unprocessed(Reason::CallerIsMember)));

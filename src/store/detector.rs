@@ -84,6 +84,27 @@ pub fn check_owned(table: &str, account: &AccountId, given: &str) -> TransactWri
     super::expr::transact_check(is(given), table, detector_key(account))
 }
 
+/// `account`'s detector `id`, created (enabled, with the defaults) when
+/// it has none; refused when it has another. Enrollment and designation
+/// make sure of a detector this way, inside their transaction.
+pub fn ensure_detector(table: &str, account: &AccountId, id: &str, now: &str) -> TransactWriteItem {
+    let write = Write {
+        condition: "attribute_not_exists(#owned) OR #owned = :owned".into(),
+        update: Some(
+            "SET #owned = :owned, #created = if_not_exists(#created, :now), \
+             #updated = if_not_exists(#updated, :now)"
+                .into(),
+        ),
+        names: HashMap::from([
+            ("#owned".into(), table::DETECTOR_ID.into()),
+            ("#created".into(), table::CREATED_AT.into()),
+            ("#updated".into(), table::UPDATED_AT.into()),
+        ]),
+        values: HashMap::from([(":owned".into(), s(id)), (":now".into(), s(now))]),
+    };
+    super::expr::transact_update(write, table, detector_key(account))
+}
+
 /// The condition that a detector item has the ID `given`.
 fn is(given: &str) -> Write {
     Write {

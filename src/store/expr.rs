@@ -86,11 +86,15 @@ impl Write {
         let name_ref = format!("#remove{}", self.names.len());
         self.names.insert(name_ref.clone(), name.to_owned());
         let update = self.update.take().unwrap_or_default();
-        self.update = Some(
+        // One REMOVE clause: DynamoDB takes each clause once.
+        let removing = update.starts_with("REMOVE ") || update.contains(" REMOVE ");
+        self.update = Some(if removing {
+            format!("{update}, {name_ref}")
+        } else {
             format!("{update} REMOVE {name_ref}")
                 .trim_start()
-                .to_owned(),
-        );
+                .to_owned()
+        });
         self
     }
 
@@ -171,6 +175,16 @@ pub fn transact_delete(write: Write, table: &str, key: Item) -> TransactWriteIte
     TransactWriteItem::builder().delete(delete).build()
 }
 
+/// The delete of whatever item `key` names, if any, in a transaction.
+pub fn transact_delete_any(table: &str, key: Item) -> TransactWriteItem {
+    let delete = Delete::builder()
+        .table_name(table)
+        .set_key(Some(key))
+        .build()
+        .expect("table and key are set");
+    TransactWriteItem::builder().delete(delete).build()
+}
+
 /// This write's condition alone, checked on `key` as one item of a
 /// transaction.
 pub fn transact_check(write: Write, table: &str, key: Item) -> TransactWriteItem {
@@ -235,6 +249,17 @@ mod tests {
             Some("SET #status = :to, #set1 = :set1 REMOVE #remove2")
         );
         assert_eq!(write.names["#remove2"], "detectorId");
+    }
+
+    #[test]
+    fn removals_share_one_clause() {
+        let write = Write::of(Action::Invite.transition(), "T")
+            .remove("a")
+            .remove("b");
+        assert_eq!(
+            write.update.as_deref(),
+            Some("SET #status = :to, #set1 = :set1 REMOVE #remove2, #remove3")
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
-use super::changes::{Planned, Refusal, Step, chunks, compose, plan, replan};
+use super::changes::{Planned, Refusal, Seen, Step, chunks, compose, plan, replan};
 use super::expr::Write;
 use super::transact::Transacted;
 use super::{SERIAL_BUDGET, Store, StoreError, fanout, refusal};
@@ -23,7 +23,7 @@ pub(super) const ATTEMPTS: usize = 3;
 
 /// Before sending refused or cancelled transactions again: 20 to 60 ms,
 /// more on later attempts, jittered so that racing requests part.
-fn pause(attempt: usize) -> std::time::Duration {
+pub(super) fn pause(attempt: usize) -> std::time::Duration {
     let jitter = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default()
@@ -143,16 +143,14 @@ impl Store {
             members.iter().map(|_| None).collect();
         let (mut alone, mut together) = (Vec::new(), Vec::new());
         for (index, member) in members.iter().enumerate() {
-            let status = found
-                .get(&table::record_sort_key(member))
-                .map(table::status_of);
+            let record = found.get(&table::record_sort_key(member)).map(Seen::of);
             match plan(
                 &self.table,
                 action,
                 administrator,
                 index,
                 member,
-                status,
+                record,
                 None,
             ) {
                 Step::Done(outcome) => results[index] = Some(Ok(outcome)),

@@ -26,8 +26,11 @@ use crate::table;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Membership {
     pub administrator: AccountId,
+    /// Empty for an organization member, which was never invited.
     pub invitation_id: String,
     pub invited_at: String,
+    /// Through AWS Organizations: no invitation stands for it.
+    pub organization: bool,
 }
 
 /// How ending a membership went.
@@ -130,14 +133,15 @@ impl Store {
         if let Some(current) = self.membership(member, detector).await? {
             // NotMember: a concurrent request ended it first.
             let resign = Write::of(MemberAction::Resign.transition(), &table::now());
-            self.end_membership(member, &current.administrator, resign)
+            self.end_membership(member, &current.administrator, resign, current.organization)
                 .await?;
         }
         Ok(())
     }
 
     /// Ends `member`'s membership of `administrator`: deletes the
-    /// membership item, moves the invitation Enabled -> Removed and the
+    /// membership item, moves the invitation (when it was invited, not
+    /// enrolled through the `organization`) Enabled -> Removed and the
     /// administrator's record by `record` (the member resigns), all or
     /// nothing.
     pub async fn end_membership(
@@ -145,8 +149,14 @@ impl Store {
         member: &AccountId,
         administrator: &AccountId,
         record: Write,
+        organization: bool,
     ) -> Result<Ended, StoreError> {
-        let mut items = end_items(&self.table, member, administrator, record, &table::now());
+        let ending = Ending {
+            member,
+            administrator,
+            organization,
+        };
+        let mut items = end_items(&self.table, &ending, record, &table::now());
         let refused = self.transact(items.clone()).await?;
         match (refused.failed(1), refused.failed(0), refused.failed(2)) {
             (None, None, None) => Ok(Ended::Ended),
@@ -154,7 +164,7 @@ impl Store {
             (Some(_), _, _) => Ok(Ended::NotMember),
             // An association from before administrators had records: it
             // ends on the member's side alone (membership item, invitation).
-            (None, Some(None), None) => {
+            (None, Some(None), None) if !organization => {
                 items.truncate(3);
                 items.remove(0);
                 match self.transact(items).await? {
@@ -244,25 +254,36 @@ pub fn accept_items(table: &str, accepted: &Accepted<'_>, now: &str) -> Vec<Tran
     ]
 }
 
-/// The transaction ending `member`'s membership of `administrator`: the
-/// record's write `record` (Resign, or the administrator's Disassociate);
-/// the membership item deleted, conditioned on naming `administrator`; the
-/// invitation Enabled -> Removed; one active member fewer in the
-/// administrator's summary.
+/// Whose membership ends, and whether it came through the organization.
+pub struct Ending<'a> {
+    pub member: &'a AccountId,
+    pub administrator: &'a AccountId,
+    pub organization: bool,
+}
+
+/// The transaction ending a membership: the record's write `record`
+/// (Resign, or the administrator's Disassociate); the membership item
+/// deleted, conditioned on naming the administrator; the invitation
+/// Enabled -> Removed (an organization member has none); one active member
+/// fewer in the administrator's summary, last.
 pub fn end_items(
     table: &str,
-    member: &AccountId,
-    administrator: &AccountId,
+    ending: &Ending<'_>,
     record: Write,
     now: &str,
 ) -> Vec<TransactWriteItem> {
+    let Ending {
+        member,
+        administrator,
+        organization,
+    } = *ending;
     let names_administrator = Write {
         condition: "#administrator = :administrator".into(),
         update: None,
         names: HashMap::from([("#administrator".into(), table::ADMINISTRATOR.into())]),
         values: HashMap::from([(":administrator".into(), s(administrator.as_str()))]),
     };
-    vec![
+    let mut items = vec![
         transact_update(
             record,
             table,
@@ -273,13 +294,16 @@ pub fn end_items(
             table,
             HashMap::from(table::membership_key(member)),
         ),
-        transact_update(
+    ];
+    if !organization {
+        items.push(transact_update(
             Write::of(Action::Disassociate.transition(), now),
             table,
             HashMap::from(table::key(member, administrator)),
-        ),
-        summary::change(table, administrator, 0, -1),
-    ]
+        ));
+    }
+    items.push(summary::change(table, administrator, 0, -1));
+    items
 }
 
 /// What an invitation item says to accepting it with `invitation_id`.
@@ -313,6 +337,7 @@ fn membership(item: &Item) -> Result<Membership, StoreError> {
         administrator,
         invitation_id: table::text(item, table::INVITATION_ID),
         invited_at: table::text(item, table::INVITED_AT),
+        organization: table::text(item, table::VIA) == table::ORGANIZATION,
     })
 }
 

@@ -29,10 +29,14 @@ use crate::table;
 pub mod changes;
 pub mod create;
 pub mod detector;
+pub mod disable;
+pub mod enroll;
 pub mod expr;
 pub mod fanout;
 pub mod members;
 pub mod membership;
+pub mod mirror;
+pub mod organization;
 pub mod query;
 pub mod records;
 pub mod summary;
@@ -115,8 +119,8 @@ pub struct Store {
     member_limit: i64,
 }
 
-/// `MEMBER_LIMIT` when not set: GuardDuty's own limit.
-pub const DEFAULT_MEMBER_LIMIT: i64 = 5000;
+/// `MEMBER_LIMIT` when not set: the current GuardDuty guide's limit.
+pub const DEFAULT_MEMBER_LIMIT: i64 = 50_000;
 
 /// `MEMBER_LIMIT` (a positive number), or the default.
 pub fn member_limit_from_env() -> Result<i64, String> {

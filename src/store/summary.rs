@@ -27,9 +27,22 @@ pub fn change(
 /// Adds `created` new records, all active, on condition that the total
 /// stays within `limit`.
 pub fn grow(table: &str, administrator: &AccountId, created: i64, limit: i64) -> TransactWriteItem {
-    let mut write = adding(created, created);
-    write.condition = "attribute_not_exists(#members) OR #members <= :most".into();
-    write.values.insert(":most".into(), number(limit - created));
+    change_within(table, administrator, (created, created), limit)
+}
+
+/// Adds `members` and `active` (`delta`), on condition that the total of
+/// members stays within `limit`.
+pub fn change_within(
+    table: &str,
+    administrator: &AccountId,
+    (members, active): (i64, i64),
+    limit: i64,
+) -> TransactWriteItem {
+    let mut write = adding(members, active);
+    if members > 0 {
+        write.condition = "attribute_not_exists(#members) OR #members <= :most".into();
+        write.values.insert(":most".into(), number(limit - members));
+    }
     transact_update(write, table, key(administrator))
 }
 

@@ -99,9 +99,22 @@ impl Store {
     }
 
     /// The items of `keys` (at most [`MAX_BATCH_KEYS`]) that exist, read
-    /// strongly consistent, keyed by their sort key. All keys must share
-    /// their partition, which every caller's do: they are one account's.
+    /// strongly consistent, keyed by their sort key, which must differ
+    /// from key to key (one account's items, and the organization's).
     pub async fn get_many(&self, keys: Vec<Item>) -> Result<HashMap<String, Item>, StoreError> {
+        let found = self.get_keyed(keys).await?;
+        Ok(found
+            .into_iter()
+            .map(|((_, sort), item)| (sort, item))
+            .collect())
+    }
+
+    /// The items of `keys` (at most [`MAX_BATCH_KEYS`]) that exist, read
+    /// strongly consistent, keyed by (partition, sort key).
+    pub async fn get_keyed(
+        &self,
+        keys: Vec<Item>,
+    ) -> Result<HashMap<(String, String), Item>, StoreError> {
         debug_assert!(keys.len() <= MAX_BATCH_KEYS);
         let mut found = HashMap::new();
         let mut wanted = keys;
@@ -119,7 +132,11 @@ impl Store {
                 .remove(&self.table)
                 .unwrap_or_default()
             {
-                found.insert(table::text(&item, table::INVITER), item);
+                let key = (
+                    table::text(&item, table::INVITEE),
+                    table::text(&item, table::INVITER),
+                );
+                found.insert(key, item);
             }
             if let Some(mut left) = output.unprocessed_keys {
                 wanted = left.remove(&self.table).map(|k| k.keys).unwrap_or_default();

@@ -19,6 +19,8 @@ mod members_input;
 mod members_reads;
 mod membership;
 mod membership_faults;
+mod organization;
+mod organization_members;
 mod races;
 mod resilience;
 mod support;

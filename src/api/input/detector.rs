@@ -112,6 +112,36 @@ fn settings(body: Body) -> Result<Settings, InputError> {
 }
 
 fn features(given: Option<Value>) -> Result<Vec<Feature>, InputError> {
+    let statuses = ["ENABLED", "DISABLED"];
+    let names = (&FEATURES[..], &ADDITIONAL_CONFIGURATIONS[..]);
+    let listed = named_features(given, ("status", &statuses), names)?;
+    Ok(listed
+        .into_iter()
+        .map(|(name, status, additional)| Feature {
+            name,
+            enabled: status == "ENABLED",
+            additional: additional
+                .into_iter()
+                .map(|(name, status)| (name, status == "ENABLED"))
+                .collect(),
+        })
+        .collect())
+}
+
+/// A feature as a request names it: its name, its value, and its
+/// additional configurations' names and values.
+pub(super) type Named = (String, String, Vec<(String, String)>);
+
+/// A `features` list: each `{"name", <member>, "additionalConfiguration"}`
+/// with `member` (`status`, or `autoEnable` in an organization
+/// configuration) one of its allowed values, names from `names` (features,
+/// additional configurations), each given once, and not both runtime
+/// monitorings.
+pub(super) fn named_features(
+    given: Option<Value>,
+    member: (&str, &[&str]),
+    names: (&[&str], &[&str]),
+) -> Result<Vec<Named>, InputError> {
     let elements = match given {
         None | Some(Value::Null) => return Ok(Vec::new()),
         Some(Value::Array(elements)) => elements,
@@ -120,17 +150,17 @@ fn features(given: Option<Value>) -> Result<Vec<Feature>, InputError> {
             return Err(InputError::invalid("features", detail));
         }
     };
-    let mut features: Vec<Feature> = Vec::new();
+    let mut features: Vec<Named> = Vec::new();
     for (i, element) in elements.into_iter().enumerate() {
         let path = format!("features[{i}]");
-        let (name, enabled, extra) = named_status(&path, element, &FEATURES)?;
-        if features.iter().any(|f| f.name == name) {
+        let (name, value, extra) = named_value(&path, element, names.0, member)?;
+        if features.iter().any(|f| f.0 == name) {
             return Err(InputError::invalid(
                 format!("{path}.name"),
                 "names a feature given twice",
             ));
         }
-        let mut additional: Vec<(String, bool)> = Vec::new();
+        let mut additional: Vec<(String, String)> = Vec::new();
         let configurations = match extra.get("additionalConfiguration").cloned() {
             None | Some(Value::Null) => Vec::new(),
             Some(Value::Array(list)) => list,
@@ -144,24 +174,19 @@ fn features(given: Option<Value>) -> Result<Vec<Feature>, InputError> {
         };
         for (j, configuration) in configurations.into_iter().enumerate() {
             let path = format!("{path}.additionalConfiguration[{j}]");
-            let (name, enabled, _) =
-                named_status(&path, configuration, &ADDITIONAL_CONFIGURATIONS)?;
+            let (name, value, _) = named_value(&path, configuration, names.1, member)?;
             if additional.iter().any(|(known, _)| *known == name) {
                 let detail = "names an additional configuration given twice";
                 return Err(InputError::invalid(format!("{path}.name"), detail));
             }
-            additional.push((name, enabled));
+            additional.push((name, value));
         }
-        features.push(Feature {
-            name,
-            enabled,
-            additional,
-        });
+        features.push((name, value, additional));
     }
     let both = ["EKS_RUNTIME_MONITORING", "RUNTIME_MONITORING"];
     if both
         .iter()
-        .all(|name| features.iter().any(|f| f.name == *name))
+        .all(|name| features.iter().any(|f| f.0 == *name))
     {
         return Err(InputError::invalid(
             "features",
@@ -171,13 +196,14 @@ fn features(given: Option<Value>) -> Result<Vec<Feature>, InputError> {
     Ok(features)
 }
 
-/// A `{"name", "status"}` object: its name (one of `names`), whether it is
-/// enabled, and the object for its other members.
-fn named_status(
+/// A `{"name", <member>}` object: its name (one of `names`), its member's
+/// value (one of the allowed), and the object for its other members.
+fn named_value(
     path: &str,
     element: Value,
     names: &[&str],
-) -> Result<(String, bool, Map<String, Value>), InputError> {
+    (member, allowed): (&str, &[&str]),
+) -> Result<(String, String, Map<String, Value>), InputError> {
     let Some(object) = object(path, Some(element))? else {
         return Err(InputError::invalid(path, "must be an object, not null"));
     };
@@ -189,9 +215,9 @@ fn named_status(
         };
     let name = required("name")?;
     one_of(&format!("{path}.name"), &name, names)?;
-    let status = required("status")?;
-    one_of(&format!("{path}.status"), &status, &["ENABLED", "DISABLED"])?;
-    Ok((name, status == "ENABLED", object))
+    let value = required(member)?;
+    one_of(&format!("{path}.{member}"), &value, allowed)?;
+    Ok((name, value, object))
 }
 
 fn tags(given: Option<Value>) -> Result<Vec<(String, String)>, InputError> {

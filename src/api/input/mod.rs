@@ -8,9 +8,11 @@
 
 mod detector;
 mod members;
+mod organization;
 
 pub use detector::{parse_new_detector, parse_settings};
 pub use members::{Invite, parse_account_details, parse_invite};
+pub use organization::{parse_admin_account, parse_org_config};
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;

@@ -1,7 +1,7 @@
 //! The invariants of "one relationship, two views", checked over every
 //! item of a table: each administrator's record and its member's invitation
-//! agree, the membership item exists exactly with an Enabled invitation and
-//! names it, the summaries count what is there, no account is both an
+//! agree (an organization member has none), the membership item exists
+//! exactly with an Enabled invitation or an associated record and names it, the summaries count what is there, no account is both an
 //! administrator of active members and an associated member, and an
 //! administrator of active members, like an associated member, has its
 //! detector.
@@ -50,7 +50,10 @@ pub fn broken_invariants(items: &[Item]) -> Vec<String> {
     for pair @ (administrator, member) in pairs {
         let record = records.get(pair).map(|r| text(r, table::STATUS));
         let invitation = invitations.get(pair).map(|i| text(i, table::STATUS));
+        let enrolled = records.get(pair).is_some_and(|r| via_organization(r));
         let allowed: &[Option<&str>] = match record.as_deref() {
+            // An organization member never has an invitation from it.
+            _ if enrolled => &[None],
             None | Some("Created") => &[None],
             Some("Invited") => &[Some("Invited"), Some("Declined")],
             Some("Enabled" | "Disabled") => &[Some("Enabled")],
@@ -83,6 +86,22 @@ pub fn broken_invariants(items: &[Item]) -> Vec<String> {
             broken.push(format!(
                 "{member}'s invitation from {administrator} is {} but its membership item is {membership:?}",
                 text(invitation, table::STATUS)
+            ));
+        }
+    }
+    for ((administrator, member), record) in &records {
+        let associated = matches!(text(record, table::STATUS).as_str(), "Enabled" | "Disabled");
+        let membership = memberships.get(member);
+        let names = membership.is_some_and(|m| text(m, table::ADMINISTRATOR) == *administrator);
+        if associated != names {
+            broken.push(format!(
+                "{administrator} sees {member} as {} but its membership item is {membership:?}",
+                text(record, table::STATUS)
+            ));
+        }
+        if names && via_organization(record) != membership.is_some_and(|m| via_organization(m)) {
+            broken.push(format!(
+                "{administrator}'s record of {member} and its membership item disagree on the organization"
             ));
         }
     }
@@ -130,4 +149,9 @@ pub fn broken_invariants(items: &[Item]) -> Vec<String> {
         }
     }
     broken
+}
+
+/// Whether a record or membership item came through the organization.
+fn via_organization(item: &Item) -> bool {
+    table::text(item, table::VIA) == table::ORGANIZATION
 }

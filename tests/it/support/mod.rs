@@ -6,6 +6,7 @@ pub mod events;
 pub mod faults;
 pub mod http;
 pub mod invariants;
+pub mod org;
 pub mod watch;
 
 pub use testkit::*;

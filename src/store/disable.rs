@@ -1,0 +1,172 @@
+//! Letting a delegated administrator go: the organization item moves to
+//! `DISABLE_IN_PROGRESS` (which refuses every enrollment from then on),
+//! its organization members are disassociated (their records kept as
+//! `Removed`, their membership items gone; invited members stay), and then
+//! the entry goes. What one request cannot finish in time, the next
+//! Disable or the next sync does.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
+
+use super::expr::{Write, s, status_value};
+use super::membership::{Ending, end_items};
+use super::organization::{OrgResult, condition, organization_key, reset_config};
+use super::records::{members_query, record};
+use super::transact::Transacted;
+use super::{SERIAL_BUDGET, Store, StoreError, classify, refusal, summary};
+use crate::domain::organization::{AdminStatus, OrgRefusal};
+use crate::domain::{AccountId, MemberAction, MemberStatus};
+use crate::table;
+
+/// Organization members ended per transaction: two items each, with the
+/// summary's change, within DynamoDB's 100.
+pub(super) const PER_TRANSACTION: usize = 49;
+
+/// How far a Disable got.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Disabled {
+    /// The entry is gone.
+    Done,
+    /// Still `DISABLE_IN_PROGRESS`: out of time; the next call or sync goes on.
+    InProgress,
+}
+
+impl Store {
+    /// DisableOrganizationAdminAccount by the management account `caller`.
+    pub async fn disable_admin(
+        &self,
+        caller: &AccountId,
+        admin: &AccountId,
+    ) -> OrgResult<Disabled> {
+        let org = match self.organization().await? {
+            Some(org) if org.management == *caller => org,
+            _ => return Ok(Err(OrgRefusal::NotManagement)),
+        };
+        match &org.admin {
+            Some((current, _)) if current == admin => {}
+            _ => return Ok(Err(OrgRefusal::AlreadyDisabled)),
+        }
+        let leaving = condition(
+            "#admin = :admin",
+            &[("#admin", table::DELEGATED_ADMIN)],
+            &[(":admin", s(admin.as_str()))],
+        )
+        .set(
+            table::ADMIN_STATUS,
+            s(AdminStatus::DisableInProgress.as_str()),
+        );
+        let written = leaving
+            .update_item(&self.client, &self.table, organization_key())
+            .send()
+            .await;
+        if let Err(error) = written {
+            // Another Disable finished first.
+            refusal(error)?;
+            return Ok(Err(OrgRefusal::AlreadyDisabled));
+        }
+        Ok(Ok(self.finish_disable(admin).await?))
+    }
+
+    /// Ends `admin`'s organization memberships, then its entry, within
+    /// the request's budget.
+    pub async fn finish_disable(&self, admin: &AccountId) -> Result<Disabled, StoreError> {
+        let started = Instant::now();
+        loop {
+            if started.elapsed() > SERIAL_BUDGET {
+                return Ok(Disabled::InProgress);
+            }
+            let members = self.organization_members(admin, PER_TRANSACTION).await?;
+            if members.is_empty() {
+                break;
+            }
+            self.end_organization_members(admin, &members).await?;
+        }
+        let org = self.organization().await?;
+        let gone = condition(
+            "#admin = :admin AND #adminStatus = :leaving",
+            &[
+                ("#admin", table::DELEGATED_ADMIN),
+                ("#adminStatus", table::ADMIN_STATUS),
+            ],
+            &[
+                (":admin", s(admin.as_str())),
+                (":leaving", s(AdminStatus::DisableInProgress.as_str())),
+            ],
+        );
+        let gone = reset_config(gone, org.as_ref())
+            .remove(table::DELEGATED_ADMIN)
+            .remove(table::ADMIN_STATUS);
+        let written = gone
+            .update_item(&self.client, &self.table, organization_key())
+            .send()
+            .await;
+        // Refused: a concurrent call removed it first.
+        written.map(drop).or_else(|e| refusal(e).map(drop))?;
+        Ok(Disabled::Done)
+    }
+
+    /// Ends the organization memberships of `members` (at most 49, with
+    /// the status their records were read in) in one transaction: records
+    /// `Removed`, membership items gone. A refused or cancelled one (a
+    /// member left on its own meanwhile) ends nothing; the caller reads again.
+    pub(super) async fn end_organization_members(
+        &self,
+        admin: &AccountId,
+        members: &[(AccountId, MemberStatus)],
+    ) -> Result<(), StoreError> {
+        let now = table::now();
+        let mut items: Vec<TransactWriteItem> = Vec::new();
+        for (member, from) in members {
+            let record = Write::of(MemberAction::Disassociate.transition(), &now)
+                .also_if(table::STATUS, status_value(*from));
+            let ending = Ending {
+                member,
+                administrator: admin,
+                organization: true,
+            };
+            let mut ending = end_items(&self.table, &ending, record, &now);
+            ending.pop(); // The summary's change, made once for all.
+            items.extend(ending);
+        }
+        let ended = i64::try_from(members.len()).expect("at most 49");
+        items.push(summary::change(&self.table, admin, 0, -ended));
+        match self.transact(items).await {
+            Ok(Transacted::Applied | Transacted::Refused(_)) | Err(StoreError::Cancelled(_)) => {
+                Ok(())
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Up to `limit` of `admin`'s associated organization members, with
+    /// their record's status (one consistent `Query` per 1 MB).
+    async fn organization_members(
+        &self,
+        admin: &AccountId,
+        limit: usize,
+    ) -> Result<Vec<(AccountId, MemberStatus)>, StoreError> {
+        let mut members = Vec::new();
+        let mut start: Option<HashMap<String, AttributeValue>> = None;
+        loop {
+            let output = members_query(&self.client, &self.table, admin, true)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(classify)?;
+            for item in output.items() {
+                let organization = table::text(item, table::VIA) == table::ORGANIZATION;
+                let status = MemberStatus::parse(&table::status_of(item));
+                if let (true, Some(status), Some(found)) = (organization, status, record(item)) {
+                    members.push((found.member, status));
+                }
+            }
+            start = output.last_evaluated_key;
+            if members.len() >= limit || start.is_none() {
+                members.truncate(limit);
+                return Ok(members);
+            }
+        }
+    }
+}

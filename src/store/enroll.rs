@@ -1,0 +1,393 @@
+//! Enrolling organization accounts, for the delegated administrator's
+//! CreateMembers and for the sync's auto-enable alike. An enrollment writes
+//! both views at once, with no invitation: the record `Enabled` (through
+//! the organization, with the member's detector), the member's membership
+//! item (put on condition of its absence: one administrator per member),
+//! the member's detector (created when it has none) and a check that the
+//! member has no active members of its own. The transactions also change
+//! the summary within `MEMBER_LIMIT` and check that the caller is still the
+//! enabled delegated administrator, with its detector, and no associated
+//! member. Two reads come first, at once: the administrator's records,
+//! summary and membership item with the organization and its detector, and
+//! the accounts' mirror items and detectors.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use aws_sdk_dynamodb::types::TransactWriteItem;
+
+use super::changes::{Seen, not_a_member};
+use super::detector::{check_owned, detector_key, ensure_detector};
+use super::expr::{Item, s, status_value, transact_delete_any, transact_put_new, transact_update};
+use super::members::{ATTEMPTS, pause};
+use super::organization::{check_admin, condition, org_account};
+use super::records::record_keys;
+use super::transact::Transacted;
+use super::{SERIAL_BUDGET, Store, StoreError, summary};
+use crate::domain::organization::Organization;
+use crate::domain::{AccountId, DetectorId, MemberStatus, Outcome, Reason};
+use crate::table;
+
+/// DynamoDB's bound on the items of one transaction.
+const MAX_ITEMS: usize = 100;
+/// The items every enrolling transaction adds: the organization, the
+/// administrator's detector and membership checks, the summary.
+const SHARED_ITEMS: usize = 4;
+
+/// What became of one account.
+#[derive(Debug)]
+pub enum Enrolled {
+    Done(Result<Outcome, StoreError>),
+    /// Not an account of the organization: the invitation path's.
+    NotInOrganization,
+}
+
+/// One account's enrollment, as planned from the reads.
+struct Planned {
+    index: usize,
+    items: Vec<TransactWriteItem>,
+    delta: (i64, i64),
+}
+
+impl Store {
+    /// Enrolls those of `accounts` (with the e-mail their records get) that
+    /// are active accounts of the organization, as its delegated
+    /// administrator `admin` with its detector `detector`. Results in
+    /// request order.
+    /// `prior` is a read of the administrator's side already made (with
+    /// the records of every account), which the first attempt uses.
+    pub async fn enroll(
+        &self,
+        admin: &AccountId,
+        detector: &str,
+        accounts: &[(AccountId, String)],
+        mut prior: Option<(Organization, HashMap<String, Item>)>,
+    ) -> Result<Vec<Enrolled>, StoreError> {
+        let mut results: Vec<Option<Enrolled>> = accounts.iter().map(|_| None).collect();
+        let started = Instant::now();
+        for attempt in 0..ATTEMPTS {
+            let pending: Vec<usize> = (0..accounts.len())
+                .filter(|&i| results[i].is_none())
+                .collect();
+            if pending.is_empty() {
+                break;
+            }
+            if attempt > 0 {
+                tokio::time::sleep(pause(attempt - 1)).await;
+            }
+            let members: Vec<AccountId> = pending.iter().map(|&i| accounts[i].0.clone()).collect();
+            let mut own = record_keys(admin, &members);
+            own.push(HashMap::from(table::summary_key(admin)));
+            own.push(HashMap::from(table::membership_key(admin)));
+            let theirs: Vec<Item> = members
+                .iter()
+                .flat_map(|m| [HashMap::from(table::org_account_key(m)), detector_key(m)])
+                .collect();
+            let (own, theirs) = match prior.take() {
+                Some(read) => (Ok(Ok(read)), self.get_keyed(theirs).await),
+                None => {
+                    tokio::join!(
+                        self.as_org_admin(admin, detector, own),
+                        self.get_keyed(theirs)
+                    )
+                }
+            };
+            let Ok((org, found)) = own? else {
+                done_all(&mut results, &pending, Reason::NotOrgAdmin);
+                break;
+            };
+            let theirs = theirs?;
+            if found.contains_key(table::MEMBERSHIP) {
+                done_all(&mut results, &pending, Reason::CallerIsMember);
+                break;
+            }
+            let count = found
+                .get(table::SUMMARY)
+                .map_or(0, |item| table::number(item, table::MEMBER_COUNT));
+            let mut room = self.member_limit - count;
+            let now = table::now();
+            let mut planned = Vec::new();
+            for &i in &pending {
+                let (member, email) = &accounts[i];
+                let mirrored = theirs
+                    .get(&(
+                        table::ORGANIZATION.into(),
+                        table::org_account_sort_key(member),
+                    ))
+                    .and_then(org_account);
+                let Some(mirrored) = mirrored else {
+                    results[i] = Some(Enrolled::NotInOrganization);
+                    continue;
+                };
+                let their_detector = theirs
+                    .get(&(member.to_string(), table::DETECTOR.into()))
+                    .map(|item| table::text(item, table::DETECTOR_ID));
+                let record = found.get(&table::record_sort_key(member)).map(Seen::of);
+                let step = plan(&org, member, mirrored.is_active(), their_detector, record);
+                let (from, detector_id) = match step {
+                    Ok(step) => step,
+                    Err(reason) => {
+                        results[i] = Some(Enrolled::Done(Ok(Outcome::Unprocessed(reason))));
+                        continue;
+                    }
+                };
+                let new = from.is_none();
+                if new && room <= 0 {
+                    let limit = Ok(Outcome::Unprocessed(Reason::MemberLimit));
+                    results[i] = Some(Enrolled::Done(limit));
+                    continue;
+                }
+                room -= i64::from(new);
+                let enrolling = Enrolling {
+                    admin,
+                    member,
+                    email,
+                    detector_id: &detector_id,
+                    from,
+                };
+                let (items, delta) = enroll_items(&self.table, &enrolling, &now);
+                planned.push(Planned {
+                    index: i,
+                    items,
+                    delta,
+                });
+            }
+            for chunk in chunks(planned) {
+                if started.elapsed() > SERIAL_BUDGET {
+                    for p in &chunk {
+                        results[p.index] = Some(Enrolled::Done(Err(StoreError::OutOfTime)));
+                    }
+                    continue;
+                }
+                let items = self.compose(admin, detector, &chunk);
+                let settled = match self.transact(items).await {
+                    Ok(Transacted::Applied) => chunk
+                        .iter()
+                        .map(|p| (p.index, Some(Ok(Outcome::Processed))))
+                        .collect(),
+                    Ok(refused) => refusals(admin, &chunk, &refused),
+                    // Cancelled by a concurrent transaction: nothing of it
+                    // applied; read again and send again.
+                    Err(StoreError::Cancelled(_)) if attempt + 1 < ATTEMPTS => Vec::new(),
+                    Err(error) => chunk
+                        .iter()
+                        .map(|p| (p.index, Some(Err(error.clone()))))
+                        .collect(),
+                };
+                for (index, result) in settled {
+                    results[index] = result.map(Enrolled::Done);
+                }
+            }
+        }
+        Ok(results
+            .into_iter()
+            .map(|r| r.unwrap_or(Enrolled::Done(Ok(Outcome::Unprocessed(Reason::Transient)))))
+            .collect())
+    }
+
+    /// One transaction of `chunk`: every account's items, then the checks
+    /// on the administrator in the order [`refusals`] reads them, then the
+    /// summary's change by their sum (within the limit), if any.
+    fn compose(
+        &self,
+        admin: &AccountId,
+        detector: &str,
+        chunk: &[Planned],
+    ) -> Vec<TransactWriteItem> {
+        let mut items: Vec<TransactWriteItem> =
+            chunk.iter().flat_map(|p| p.items.clone()).collect();
+        items.push(check_admin(&self.table, admin));
+        items.push(check_owned(&self.table, admin, detector));
+        items.push(not_a_member(&self.table, admin));
+        let delta = chunk
+            .iter()
+            .fold((0, 0), |(m, a), p| (m + p.delta.0, a + p.delta.1));
+        if delta != (0, 0) {
+            items.push(summary::change_within(
+                &self.table,
+                admin,
+                delta,
+                self.member_limit,
+            ));
+        }
+        items
+    }
+}
+
+/// Marks every pending account with `reason`.
+fn done_all(results: &mut [Option<Enrolled>], pending: &[usize], reason: Reason) {
+    for &i in pending {
+        results[i] = Some(Enrolled::Done(Ok(Outcome::Unprocessed(reason.clone()))));
+    }
+}
+
+/// What the reads say of enrolling `member`: the record status it moves
+/// from (`None`: no record) and the detector it gets, or why not.
+fn plan(
+    org: &Organization,
+    member: &AccountId,
+    active: bool,
+    detector: Option<String>,
+    record: Option<Seen>,
+) -> Result<(Option<MemberStatus>, String), Reason> {
+    if !active {
+        return Err(Reason::NotActiveInOrganization);
+    }
+    if org.management == *member && detector.is_none() {
+        return Err(Reason::ManagementWithoutDetector);
+    }
+    let from = match record {
+        None => None,
+        Some(seen) => match MemberStatus::parse(&seen.status) {
+            Some(MemberStatus::Enabled | MemberStatus::Disabled) => {
+                return Err(Reason::AlreadyMember);
+            }
+            Some(status) => Some(status),
+            None => return Err(Reason::UnknownStatus(seen.status)),
+        },
+    };
+    let detector = detector.unwrap_or_else(|| DetectorId::generate(member).as_str().to_owned());
+    Ok((from, detector))
+}
+
+/// One enrollment: who enrolls whom, with what e-mail and detector, from
+/// which record status (`None`: no record).
+pub struct Enrolling<'a> {
+    pub admin: &'a AccountId,
+    pub member: &'a AccountId,
+    pub email: &'a str,
+    pub detector_id: &'a str,
+    pub from: Option<MemberStatus>,
+}
+
+/// The items of one enrollment, in this order: the record, the membership
+/// item, the member's detector, the check of the member's own summary,
+/// and, when the record was invited once, the invitation deleted; and what
+/// it adds to the summary.
+pub fn enroll_items(
+    table: &str,
+    enrolling: &Enrolling<'_>,
+    now: &str,
+) -> (Vec<TransactWriteItem>, (i64, i64)) {
+    let Enrolling {
+        admin,
+        member,
+        email,
+        detector_id,
+        from,
+    } = *enrolling;
+    let enabled = status_value(MemberStatus::Enabled);
+    let via = s(table::ORGANIZATION);
+    let record = match from {
+        None => {
+            let mut item: Item = HashMap::from(table::record_key(admin, member));
+            item.extend([
+                (table::STATUS.to_owned(), enabled),
+                (table::EMAIL.to_owned(), s(email)),
+                (table::DETECTOR_ID.to_owned(), s(detector_id)),
+                (table::VIA.to_owned(), via.clone()),
+                (table::UPDATED_AT.to_owned(), s(now)),
+            ]);
+            transact_put_new(item, table)
+        }
+        Some(status) => {
+            let write = condition(
+                "#status = :from",
+                &[("#status", table::STATUS)],
+                &[(":from", status_value(status))],
+            )
+            .set(table::STATUS, enabled)
+            .set(table::DETECTOR_ID, s(detector_id))
+            .set(table::VIA, via.clone())
+            .set(table::UPDATED_AT, s(now))
+            .remove(table::INVITATION_ID)
+            .remove(table::INVITED_AT);
+            transact_update(
+                write,
+                table,
+                HashMap::from(table::record_key(admin, member)),
+            )
+        }
+    };
+    let mut membership: Item = HashMap::from(table::membership_key(member));
+    membership.extend([
+        (table::ADMINISTRATOR.to_owned(), s(admin.as_str())),
+        (table::VIA.to_owned(), via),
+        (table::ACCEPTED_AT.to_owned(), s(now)),
+    ]);
+    let mut items = vec![
+        record,
+        transact_put_new(membership, table),
+        ensure_detector(table, member, detector_id, now),
+        summary::no_active_members(table, member),
+    ];
+    if from.is_some_and(|status| status != MemberStatus::Created) {
+        items.push(transact_delete_any(
+            table,
+            HashMap::from(table::key(member, admin)),
+        ));
+    }
+    let members = i64::from(from.is_none());
+    let active = i64::from(from.is_none_or(|status| !status.is_active()));
+    (items, (members, active))
+}
+
+/// The accounts in groups that fit one transaction with the shared items.
+fn chunks(planned: Vec<Planned>) -> Vec<Vec<Planned>> {
+    let mut chunks: Vec<Vec<Planned>> = Vec::new();
+    let mut size = 0;
+    for one in planned {
+        if chunks.is_empty() || size + one.items.len() + SHARED_ITEMS > MAX_ITEMS {
+            chunks.push(Vec::new());
+            size = 0;
+        }
+        size += one.items.len();
+        chunks.last_mut().expect("a chunk").push(one);
+    }
+    chunks
+}
+
+/// What a refused transaction of `chunk` says of each account: a final
+/// answer, or `None` to read again and send again.
+fn refusals(
+    admin: &AccountId,
+    chunk: &[Planned],
+    refused: &Transacted,
+) -> Vec<(usize, Option<Result<Outcome, StoreError>>)> {
+    let shared = chunk.iter().map(|p| p.items.len()).sum::<usize>();
+    let unprocessed = |reason: Reason| Some(Ok(Outcome::Unprocessed(reason)));
+    let every = |result: Option<Result<Outcome, StoreError>>| {
+        chunk.iter().map(|p| (p.index, result.clone())).collect()
+    };
+    if refused.failed(shared).is_some() {
+        return every(unprocessed(Reason::NotOrgAdmin));
+    }
+    if refused.failed(shared + 1).is_some() {
+        return every(Some(Err(StoreError::DetectorNotOwned)));
+    }
+    if refused.failed(shared + 2).is_some() {
+        return every(unprocessed(Reason::CallerIsMember));
+    }
+    let mut offset = 0;
+    let mut settled = Vec::new();
+    for planned in chunk {
+        let failed = |i: usize| refused.failed(offset + i);
+        let result = if let Some(membership) = failed(1) {
+            let holder = membership.map(|item| table::text(item, table::ADMINISTRATOR));
+            if holder.as_deref() == Some(admin.as_str()) {
+                unprocessed(Reason::AlreadyMember)
+            } else {
+                unprocessed(Reason::HeldByOther)
+            }
+        } else if failed(3).is_some() {
+            unprocessed(Reason::MemberHasMembers)
+        } else {
+            // Its record or detector changed, the limit was reached, or
+            // another account refused the transaction: read again.
+            None
+        };
+        settled.push((planned.index, result));
+        offset += planned.items.len();
+    }
+    settled
+}
