@@ -55,6 +55,7 @@ async fn the_delegated_administrator_enrolls_organization_accounts_at_once() {
     closing.status = "SUSPENDED".into();
     organization(&table, &app, &[active(fresh), active(ready), closing]).await;
     table.detector(ready).await;
+    let already = "The request is rejected because the given account ID is already a member or associated member of the current account.";
     for gateway in BOTH {
         let response = calls::create_members(
             &app,
@@ -72,10 +73,10 @@ async fn the_delegated_administrator_enrolls_organization_accounts_at_once() {
         .await;
         let first = matches!(gateway, Gateway::RestV1);
         let expected: Vec<(String, String)> = [
-            (!first).then(|| (fresh, "The request is rejected because the given account ID is already a member or associated member of the current account.")),
-            (!first).then(|| (ready, "The request is rejected because the given account ID is already a member or associated member of the current account.")),
+            (!first).then_some((fresh, already)),
+            (!first).then_some((ready, already)),
             Some((MANAGEMENT, "Operation failed because your organization master must first enable GuardDuty to be added as a member")),
-            (!first).then(|| (outside, "The request is rejected because the given account ID is already a member or associated member of the current account.")),
+            (!first).then_some((outside, already)),
             Some((suspended, "The request is rejected because the given account ID is not an active account of the organization (suspended or closing).")),
             Some((ADMIN, "The request is rejected because an account cannot become a member of itself.")),
         ]
