@@ -21,6 +21,7 @@ mod membership;
 mod membership_faults;
 mod organization;
 mod organization_members;
+mod organization_sync;
 mod races;
 mod resilience;
 mod support;
