@@ -162,7 +162,10 @@ pub async fn change(
 /// The member leaves its administrator.
 pub async fn resign(store: &Store, member: &AccountId) -> Result<(), ChangeError> {
     let detector = detector(store, member).await?;
-    Ok(store.disassociate(member, &detector).await?)
+    store
+        .disassociate(member, &detector)
+        .await?
+        .map_err(|_| ChangeError::Refused(Reason::LockedByAll))
 }
 
 /// The one account's result of a batch.

@@ -64,6 +64,9 @@ pub enum ApiError {
     Refused(AcceptRefusal),
     /// An organization operation the mirror's organization refuses.
     Organization(OrgRefusal),
+    /// An organization member's own disassociation while its
+    /// administrator's auto-enable is `ALL`.
+    LeaveLocked,
     /// A `detectorId` that is not the caller's.
     DetectorNotOwned,
     /// CreateDetector when the caller has a detector.
@@ -111,6 +114,14 @@ impl ApiError {
         let ((status, error_type), type_name, message) = match self {
             ApiError::Input(e) => (BAD_REQUEST, "InvalidInputException", e.message()),
             ApiError::Refused(refusal) => (BAD_REQUEST, "InvalidInputException", refusal.message()),
+            ApiError::LeaveLocked => (
+                BAD_REQUEST,
+                "InvalidInputException",
+                "The request is rejected because the current account is a member through AWS \
+                 Organizations and its administrator enrolls every account of the organization \
+                 (auto-enable ALL); it cannot disassociate itself."
+                    .into(),
+            ),
             ApiError::Organization(refusal) => {
                 (BAD_REQUEST, "InvalidInputException", refusal.message())
             }

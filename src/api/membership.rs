@@ -31,7 +31,10 @@ pub async fn master(call: Call<'_>) -> Reply {
 /// DisassociateFromMasterAccount.
 pub async fn disassociate(call: Call<'_>) -> Reply {
     let detector = call.detector()?;
-    call.store.disassociate(&call.caller, detector).await?;
+    call.store
+        .disassociate(&call.caller, detector)
+        .await?
+        .map_err(|_| ApiError::LeaveLocked)?;
     Ok(Json::of(&json!({})))
 }
 

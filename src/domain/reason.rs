@@ -73,6 +73,9 @@ pub enum Reason {
     /// An enrollment by an account that was no longer the organization's
     /// delegated administrator when it was written.
     NotOrgAdmin,
+    /// Disassociate, delete or stop of an account of the organization
+    /// while the delegated administrator's auto-enable is `ALL`.
+    LockedByAll,
 }
 
 impl Reason {
@@ -167,6 +170,10 @@ impl Reason {
                  closing)",
             ),
             Reason::NotOrgAdmin => OrgRefusal::NotOrgAdmin.message(),
+            Reason::LockedByAll => rejected(
+                "the given account ID is an account of the organization, whose auto-enable is ALL; \
+                 set autoEnableOrganizationMembers to NEW or NONE first",
+            ),
             Reason::OrganizationMember => rejected(
                 "the given account ID was a member through AWS Organizations; only CreateMembers \
                  associates it again",
@@ -280,6 +287,7 @@ mod tests {
             Reason::NotActiveInOrganization,
             Reason::OrganizationMember,
             Reason::NotOrgAdmin,
+            Reason::LockedByAll,
         ];
         let refusals = [
             AcceptRefusal::OwnAccount,

@@ -80,14 +80,20 @@ impl Store {
         detector: &str,
         members: &[AccountId],
     ) -> Result<Vec<Result<Outcome, StoreError>>, StoreError> {
-        let found = self.records_read(administrator, detector, members).await?;
+        let (found, locked) = self
+            .records_locked(administrator, detector, members)
+            .await?;
         let writes = members.iter().map(|member| {
+            let locked = monitoring == MemberAction::Stop && locked.contains(member);
             let status = found
                 .get(&table::record_sort_key(member))
                 .map(table::status_of);
             let (store, administrator, member) =
                 (self.clone(), administrator.clone(), member.clone());
             async move {
+                if locked {
+                    return Ok(Outcome::Unprocessed(Reason::LockedByAll));
+                }
                 store
                     .monitor(monitoring, &administrator, &member, status)
                     .await
@@ -138,11 +144,17 @@ impl Store {
         detector: &str,
         members: &[AccountId],
     ) -> Result<Vec<Result<Outcome, StoreError>>, StoreError> {
-        let found = self.records_read(administrator, detector, members).await?;
+        let (found, locked) = self
+            .records_locked(administrator, detector, members)
+            .await?;
         let mut results: Vec<Option<Result<Outcome, StoreError>>> =
             members.iter().map(|_| None).collect();
         let (mut alone, mut together) = (Vec::new(), Vec::new());
         for (index, member) in members.iter().enumerate() {
+            if action != MemberAction::Invite && locked.contains(member) {
+                results[index] = Some(Ok(Outcome::Unprocessed(Reason::LockedByAll)));
+                continue;
+            }
             let record = found.get(&table::record_sort_key(member)).map(Seen::of);
             match plan(
                 &self.table,

@@ -33,6 +33,11 @@ pub struct Membership {
     pub organization: bool,
 }
 
+/// An organization member may not leave while its administrator's
+/// auto-enable is `ALL`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Locked;
+
 /// How ending a membership went.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Ended {
@@ -129,14 +134,23 @@ impl Store {
     /// The member leaves its administrator, if it has one: a read of the
     /// membership item (with the detector `detector`) and at most one
     /// transaction. Not associated: nothing changes, so a retry is harmless.
-    pub async fn disassociate(&self, member: &AccountId, detector: &str) -> Result<(), StoreError> {
+    /// An organization member under its administrator's auto-enable `ALL`
+    /// may not leave: `Ok(Err(Locked))`, after one more read.
+    pub async fn disassociate(
+        &self,
+        member: &AccountId,
+        detector: &str,
+    ) -> Result<Result<(), Locked>, StoreError> {
         if let Some(current) = self.membership(member, detector).await? {
+            if current.organization && self.leave_locked(member, &current.administrator).await? {
+                return Ok(Err(Locked));
+            }
             // NotMember: a concurrent request ended it first.
             let resign = Write::of(MemberAction::Resign.transition(), &table::now());
             self.end_membership(member, &current.administrator, resign, current.organization)
                 .await?;
         }
-        Ok(())
+        Ok(Ok(()))
     }
 
     /// Ends `member`'s membership of `administrator`: deletes the

@@ -33,6 +33,7 @@ pub mod disable;
 pub mod enroll;
 pub mod expr;
 pub mod fanout;
+pub mod locks;
 pub mod members;
 pub mod membership;
 pub mod mirror;

@@ -14,7 +14,7 @@ use serde_json::json;
 use crate::support::calls::{self, Members, Name};
 use crate::support::events::{BOTH, Gateway, body_json};
 use crate::support::invariants::assert_invariants;
-use crate::support::org::{ADMIN, MANAGEMENT, active, disable, enable, snapshot, sync};
+use crate::support::org::{ADMIN, MANAGEMENT, active, disable, enable, snapshot, sync, update};
 use crate::support::{TestTable, account};
 
 /// `(accountId, relationshipStatus)` of GetMembers of `ids`, by `admin`.
@@ -259,5 +259,65 @@ async fn disable_ends_organization_memberships_and_keeps_invited_members() {
     for member in enrolled {
         assert_eq!(table.item(member, "ADMINISTRATOR").await, None, "{member}");
     }
+    assert_invariants(&table).await;
+}
+
+#[tokio::test]
+async fn all_locks_the_organization_accounts_in() {
+    let table = TestTable::new().await;
+    let app = table.app(AuthMode::Iam).await;
+    let (member, leaver, outside) = ("500000000071", "500000000072", "600000000071");
+    organization(&table, &app, &[active(member), active(leaver)]).await;
+    table.detector(leaver).await;
+    let details = [(member, "m@example.com"), (leaver, "l@example.com")];
+    calls::create_members(&app, Gateway::RestV1, ADMIN, &details).await;
+    guardduty_invitations::inviter::invite(&table.store(), &account(ADMIN), &account(outside))
+        .await
+        .unwrap();
+    let all = json!({"autoEnableOrganizationMembers": "ALL"});
+    assert_eq!(update(&app, Gateway::HttpV2, ADMIN, all).await.0, 200);
+    let locked = "The request is rejected because the given account ID is an account of the organization, whose auto-enable is ALL; set autoEnableOrganizationMembers to NEW or NONE first.";
+    let before = table.snapshot().await;
+    for gateway in BOTH {
+        for operation in [Members::Disassociate, Members::Delete, Members::Stop] {
+            let response = calls::members(&app, gateway, operation, ADMIN, &[member]).await;
+            assert_eq!(
+                calls::unprocessed(&response),
+                [(member.to_owned(), locked.to_owned())],
+                "{operation:?}"
+            );
+        }
+        let response = calls::disassociate(&app, gateway, Name::Administrator, leaver).await;
+        assert_eq!(response.status(), 400);
+        assert_eq!(
+            body_json(&response)["message"],
+            "The request is rejected because the current account is a member through AWS Organizations and its administrator enrolls every account of the organization (auto-enable ALL); it cannot disassociate itself."
+        );
+    }
+    assert_eq!(table.snapshot().await, before, "nothing written");
+    // An account outside the organization is not locked in.
+    let response = calls::members(
+        &app,
+        Gateway::RestV1,
+        Members::Disassociate,
+        ADMIN,
+        &[outside],
+    )
+    .await;
+    assert_eq!(calls::unprocessed(&response), []);
+    // Under NEW, both may go.
+    let new = json!({"autoEnableOrganizationMembers": "NEW"});
+    assert_eq!(update(&app, Gateway::HttpV2, ADMIN, new).await.0, 200);
+    let response = calls::members(&app, Gateway::RestV1, Members::Stop, ADMIN, &[member]).await;
+    assert_eq!(calls::unprocessed(&response), []);
+    let response = calls::disassociate(&app, Gateway::HttpV2, Name::Administrator, leaver).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        statuses(&app, Gateway::HttpV2, ADMIN, &[member, leaver]).await,
+        [
+            (member.to_owned(), "Disabled".to_owned()),
+            (leaver.to_owned(), "Resigned".to_owned())
+        ]
+    );
     assert_invariants(&table).await;
 }
