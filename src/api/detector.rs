@@ -9,8 +9,8 @@ use serde_json::json;
 use super::error::ApiError;
 use super::response::{Json, Reply};
 use super::{Call, input, query, token};
-use crate::domain::DetectorId;
 use crate::domain::detector::status_name;
+use crate::domain::{AccountId, DetectorId};
 use crate::store::StoreError;
 use crate::store::detector::{Created, Deleted, Detector};
 
@@ -93,7 +93,7 @@ fn status(enabled: bool) -> Status {
 /// The deprecated `dataSources`: the foundational sources always on.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct DataSources {
+pub(super) struct DataSources {
     cloud_trail: Status,
     dns_logs: Status,
     flow_logs: Status,
@@ -125,7 +125,7 @@ struct Scan {
 /// epoch seconds, as the model's timestamps are.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct ShownFeature<'a> {
+pub(super) struct ShownFeature<'a> {
     name: &'a str,
     status: &'static str,
     updated_at: f64,
@@ -133,14 +133,15 @@ struct ShownFeature<'a> {
     additional_configuration: Option<Vec<ShownFeature<'a>>>,
 }
 
-fn shown<'a>(call: &Call<'_>, detector: &'a Detector) -> Shown<'a> {
-    let role = |path: &str, name: &str| {
-        format!(
-            "arn:aws:iam::{}:role/aws-service-role/{path}/{name}",
-            call.caller
-        )
-    };
-    let data_sources = DataSources {
+/// The service-linked role `name` of `account`, under `path`.
+fn role(account: &AccountId, path: &str, name: &str) -> String {
+    format!("arn:aws:iam::{account}:role/aws-service-role/{path}/{name}")
+}
+
+/// A detector's deprecated `dataSources`, as GetDetector and
+/// GetMemberDetectors answer them; `account` owns the detector.
+pub(super) fn data_sources(account: &AccountId, detector: &Detector) -> DataSources {
+    DataSources {
         cloud_trail: status(true),
         dns_logs: status(true),
         flow_logs: status(true),
@@ -153,12 +154,17 @@ fn shown<'a>(call: &Call<'_>, detector: &'a Detector) -> Shown<'a> {
                 ebs_volumes: status(detector.ebs_volumes),
             },
             service_role: role(
+                account,
                 "malware-protection.guardduty.amazonaws.com",
                 "AWSServiceRoleForAmazonGuardDutyMalwareProtection",
             ),
         },
-    };
-    let features = detector
+    }
+}
+
+/// A detector's features, each with its additional configurations.
+pub(super) fn features(detector: &Detector) -> Vec<ShownFeature<'_>> {
+    detector
         .features
         .iter()
         .map(|feature| ShownFeature {
@@ -178,18 +184,22 @@ fn shown<'a>(call: &Call<'_>, detector: &'a Detector) -> Shown<'a> {
                     .collect(),
             ),
         })
-        .collect();
+        .collect()
+}
+
+fn shown<'a>(call: &Call<'_>, detector: &'a Detector) -> Shown<'a> {
     Shown {
         created_at: &detector.created_at,
         updated_at: &detector.updated_at,
         finding_publishing_frequency: &detector.frequency,
         service_role: role(
+            &call.caller,
             "guardduty.amazonaws.com",
             "AWSServiceRoleForAmazonGuardDuty",
         ),
         status: status_name(detector.enabled),
-        data_sources,
-        features,
+        data_sources: data_sources(&call.caller, detector),
+        features: features(detector),
         tags: detector
             .tags
             .iter()

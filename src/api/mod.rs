@@ -8,12 +8,14 @@ pub mod error;
 pub mod identity;
 pub mod input;
 pub mod list;
+pub mod member_detectors;
 pub mod members;
 pub mod membership;
 pub mod organization;
 pub mod query;
 pub mod response;
 pub mod routes;
+pub mod tags;
 pub mod token;
 
 use std::time::Instant;

@@ -168,3 +168,39 @@ impl<'a> Described<'a> {
         }
     }
 }
+
+/// GetOrganizationStatistics: for the delegated administrator only.
+pub async fn statistics(call: Call<'_>) -> Reply {
+    let counted = call.store.org_statistics(&call.caller).await??;
+    let by_feature: Vec<_> = counted
+        .by_feature
+        .iter()
+        .map(|(name, (enabled, additional))| {
+            let additional: Vec<_> = additional
+                .iter()
+                .map(|(name, n)| json!({"name": name, "enabledAccountsCount": n}))
+                .collect();
+            json!({
+                "name": name,
+                "enabledAccountsCount": enabled,
+                "additionalConfiguration": additional,
+            })
+        })
+        .collect();
+    let updated_at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs();
+    Ok(Json::of(&json!({
+        "organizationDetails": {
+            "updatedAt": updated_at,
+            "organizationStatistics": {
+                "totalAccountsCount": counted.total,
+                "memberAccountsCount": counted.members,
+                "activeAccountsCount": counted.active,
+                "enabledAccountsCount": counted.enabled,
+                "countByFeature": by_feature,
+            },
+        },
+    })))
+}

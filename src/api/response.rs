@@ -31,9 +31,19 @@ impl Json {
     pub fn of(body: &impl Serialize) -> Self {
         Self(serde_json::to_string(body).expect("response bodies serialize"))
     }
+
+    /// No body at all: the model's 204 (TagResource, UntagResource).
+    pub fn none() -> Self {
+        Self(String::new())
+    }
 }
 
 pub fn ok(body: Json) -> Response<Body> {
+    if body.0.is_empty() {
+        let mut response = text(StatusCode::NO_CONTENT, String::new());
+        *response.body_mut() = Body::Empty;
+        return response;
+    }
     text(StatusCode::OK, body.0)
 }
 

@@ -9,13 +9,15 @@ use lambda_http::http::Method;
 use super::Call;
 use super::error::ApiError;
 use super::response::Reply;
-use super::{batch, detector, list, members, membership, organization};
+use super::{batch, detector, list, member_detectors, members, membership, organization, tags};
 
 pub type Handler = for<'a> fn(Call<'a>) -> Pin<Box<dyn Future<Output = Reply> + Send + 'a>>;
 
 pub struct Route {
     pub method: Method,
-    /// Segments in braces (`{detectorId}`) are path parameters.
+    /// Segments in braces (`{detectorId}`) are path parameters; a last
+    /// one ending in `+` (`{resourceArn+}`) takes the rest of the path,
+    /// slashes and all (an ARN that API Gateway decoded).
     pub path: &'static str,
     /// The GuardDuty operation name, for the logs.
     pub operation: &'static str,
@@ -173,6 +175,18 @@ pub static ROUTES: &[Route] = &[
     },
     Route {
         method: Method::POST,
+        path: "/detector/{detectorId}/member/detector/get",
+        operation: "GetMemberDetectors",
+        handler: handler!(member_detectors::get),
+    },
+    Route {
+        method: Method::POST,
+        path: "/detector/{detectorId}/member/detector/update",
+        operation: "UpdateMemberDetectors",
+        handler: handler!(member_detectors::update),
+    },
+    Route {
+        method: Method::POST,
         path: "/admin/enable",
         operation: "EnableOrganizationAdminAccount",
         handler: handler!(organization::enable),
@@ -200,6 +214,30 @@ pub static ROUTES: &[Route] = &[
         path: "/detector/{detectorId}/admin",
         operation: "UpdateOrganizationConfiguration",
         handler: handler!(organization::update_config),
+    },
+    Route {
+        method: Method::GET,
+        path: "/organization/statistics",
+        operation: "GetOrganizationStatistics",
+        handler: handler!(organization::statistics),
+    },
+    Route {
+        method: Method::POST,
+        path: "/tags/{resourceArn+}",
+        operation: "TagResource",
+        handler: handler!(tags::tag),
+    },
+    Route {
+        method: Method::DELETE,
+        path: "/tags/{resourceArn+}",
+        operation: "UntagResource",
+        handler: handler!(tags::untag),
+    },
+    Route {
+        method: Method::GET,
+        path: "/tags/{resourceArn+}",
+        operation: "ListTagsForResource",
+        handler: handler!(tags::list),
     },
 ];
 
@@ -243,10 +281,20 @@ pub fn listing() -> String {
 
 fn matches<'a>(pattern: &'static str, path: &'a str) -> Option<Params<'a>> {
     let mut params = Vec::new();
-    let mut segments = path.trim_end_matches('/').split('/');
+    let path = path.trim_end_matches('/');
+    let mut segments = path.split('/');
+    // Where the next segment starts in `path`.
+    let mut start = 0;
     for expected in pattern.split('/') {
+        let parameter = expected.strip_prefix('{').and_then(|p| p.strip_suffix('}'));
+        if let Some(greedy) = parameter.and_then(|p| p.strip_suffix('+')) {
+            let rest = path.get(start..).filter(|rest| !rest.is_empty())?;
+            params.push((greedy, rest));
+            return Some(Params(params));
+        }
         let segment = segments.next()?;
-        match expected.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+        start += segment.len() + 1;
+        match parameter {
             Some(name) if !segment.is_empty() => params.push((name, segment)),
             Some(_) => return None,
             None if segment == expected => {}
@@ -278,6 +326,11 @@ mod tests {
         assert!(matches("/invitation", "/invitation/decline").is_none());
         assert!(matches("/invitation/decline", "/invitation").is_none());
         assert!(matches("/invitation/decline", "/invitation/decline").is_some());
+        let arn = "arn:aws:guardduty:us-east-1:111122223333:detector/abc";
+        let path = format!("/tags/{arn}");
+        let params = matches("/tags/{resourceArn+}", &path).expect("matches");
+        assert_eq!(params.get("resourceArn"), Some(arn));
+        assert!(matches("/tags/{resourceArn+}", "/tags/").is_none());
     }
 
     #[test]

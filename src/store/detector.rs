@@ -88,20 +88,28 @@ pub fn check_owned(table: &str, account: &AccountId, given: &str) -> TransactWri
 /// it has none; refused when it has another. Enrollment and designation
 /// make sure of a detector this way, inside their transaction.
 pub fn ensure_detector(table: &str, account: &AccountId, id: &str, now: &str) -> TransactWriteItem {
-    let write = Write {
+    let mut write = Write {
         condition: "attribute_not_exists(#owned) OR #owned = :owned".into(),
-        update: Some(
-            "SET #owned = :owned, #created = if_not_exists(#created, :now), \
-             #updated = if_not_exists(#updated, :now)"
-                .into(),
-        ),
-        names: HashMap::from([
-            ("#owned".into(), table::DETECTOR_ID.into()),
-            ("#created".into(), table::CREATED_AT.into()),
-            ("#updated".into(), table::UPDATED_AT.into()),
-        ]),
-        values: HashMap::from([(":owned".into(), s(id)), (":now".into(), s(now))]),
+        update: Some("SET #owned = :owned".into()),
+        names: HashMap::from([("#owned".into(), table::DETECTOR_ID.into())]),
+        values: HashMap::from([(":owned".into(), s(id))]),
     };
+    // What CreateDetector writes, where the detector has nothing yet.
+    let defaults = [
+        (table::CREATED_AT, s(now)),
+        (table::UPDATED_AT, s(now)),
+        (table::FREQUENCY, s(DEFAULT_FREQUENCY)),
+        (table::S3_LOGS, AttributeValue::Bool(true)),
+        (table::KUBERNETES_AUDIT_LOGS, AttributeValue::Bool(true)),
+        (table::EBS_VOLUMES, AttributeValue::Bool(true)),
+        (table::FEATURES, AttributeValue::M(HashMap::new())),
+    ];
+    for (i, (name, value)) in defaults.into_iter().enumerate() {
+        write.names.insert(format!("#d{i}"), name.into());
+        write.values.insert(format!(":d{i}"), value);
+        let update = write.update.as_mut().expect("an update");
+        update.push_str(&format!(", #d{i} = if_not_exists(#d{i}, :d{i})"));
+    }
     super::expr::transact_update(write, table, detector_key(account))
 }
 
@@ -308,7 +316,7 @@ fn epoch_seconds(now: &str) -> String {
 }
 
 /// A detector item as written.
-fn detector(item: &Item) -> Detector {
+pub(super) fn detector(item: &Item) -> Detector {
     let text = |name: &str| table::text(item, name);
     let flag_of = |value: Option<&AttributeValue>, default: bool| {
         value

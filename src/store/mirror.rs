@@ -212,7 +212,7 @@ impl Store {
 
     /// Every record of `admin`, by member, with its status and whether it
     /// came through the organization.
-    async fn member_statuses(
+    pub(super) async fn member_statuses(
         &self,
         admin: &AccountId,
     ) -> Result<HashMap<AccountId, (MemberStatus, bool)>, StoreError> {

@@ -34,13 +34,16 @@ pub mod enroll;
 pub mod expr;
 pub mod fanout;
 pub mod locks;
+pub mod member_detectors;
 pub mod members;
 pub mod membership;
 pub mod mirror;
 pub mod organization;
 pub mod query;
 pub mod records;
+pub mod statistics;
 pub mod summary;
+pub mod tags;
 pub mod transact;
 
 pub use expr::{Item, Write};

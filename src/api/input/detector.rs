@@ -220,7 +220,7 @@ fn named_value(
     Ok((name, value, object))
 }
 
-fn tags(given: Option<Value>) -> Result<Vec<(String, String)>, InputError> {
+pub(super) fn tags(given: Option<Value>) -> Result<Vec<(String, String)>, InputError> {
     let Some(tags) = object("tags", given)? else {
         return Ok(Vec::new());
     };

@@ -9,10 +9,12 @@
 mod detector;
 mod members;
 mod organization;
+mod tags;
 
 pub use detector::{parse_new_detector, parse_settings};
 pub use members::{Invite, parse_account_details, parse_invite};
 pub use organization::{parse_admin_account, parse_org_config};
+pub use tags::{parse_detector_arn, parse_tag_keys, parse_tags};
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -80,6 +82,18 @@ pub fn parse_accept(body: &[u8], administrator: &str) -> Result<(AccountId, Stri
         }
     };
     Ok((administrator, invitation_id))
+}
+
+/// UpdateMemberDetectors: the account IDs, and the detector settings it
+/// may change (`dataSources`, `features`; other members are ignored).
+pub fn parse_member_detectors(
+    body: &[u8],
+) -> Result<(Vec<AccountId>, crate::domain::detector::Settings), InputError> {
+    let accounts = parse_account_ids(body)?;
+    let mut settings = parse_settings(body)?;
+    settings.enable = None;
+    settings.frequency = None;
+    Ok((accounts, settings))
 }
 
 /// Parses a body into its account IDs, in request order, each once.
