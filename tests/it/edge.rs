@@ -269,6 +269,7 @@ async fn every_sample_event_answers_as_its_name_says() {
     names.sort();
     assert!(names.len() >= 42, "{names:?}");
     for name in names {
+        events::prepare_for(&table, &name).await;
         let response = app.handle(events::request(&events::sample(&name))).await;
         assert_eq!(
             response.status(),

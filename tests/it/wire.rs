@@ -375,6 +375,7 @@ async fn every_sample_event_replays_through_cargo_lambda_invoke() {
         .collect();
     names.sort();
     for name in names {
+        crate::support::events::prepare_for(&table, &name).await;
         let output = std::process::Command::new("cargo")
             .args([
                 "lambda",

@@ -183,10 +183,53 @@ pub async fn prepare_samples(table: &super::TestTable) {
     }
 }
 
+/// The state the organization samples need, before each sample: the
+/// organization of 111122223333 (its own management account and delegated
+/// administrator) mirrored, with the administrator designated, except for
+/// Enable's samples, which find none.
+pub async fn prepare_for(table: &super::TestTable, name: &str) {
+    use guardduty_invitations::domain::organization::OrgAccount;
+    use guardduty_invitations::store::mirror::Snapshot;
+    let me = super::account("111122223333");
+    table.detector(me.as_str()).await;
+    let accounts = [
+        "111122223333",
+        "777700000001",
+        "777700000002",
+        "777700000003",
+        "777700000004",
+    ];
+    let snapshot = Snapshot {
+        id: "o-samples1234".into(),
+        management: me.clone(),
+        accounts: accounts
+            .iter()
+            .map(|id| OrgAccount {
+                id: super::account(id),
+                email: format!("owner-{id}@example.com"),
+                status: OrgAccount::ACTIVE.into(),
+            })
+            .collect(),
+    };
+    let store = table.store();
+    store.sync(&snapshot).await.expect("sync");
+    let designated = store.organization().await.unwrap().unwrap().admin.is_some();
+    match (
+        designated,
+        name.starts_with("enable-organization-admin-account"),
+    ) {
+        (true, true) => drop(store.disable_admin(&me, &me).await.unwrap().unwrap()),
+        (false, false) => store.enable_admin(&me, &me).await.unwrap().unwrap(),
+        _ => {}
+    }
+}
+
 /// What each sample in events/ must answer, by its name.
 pub fn expected_status(name: &str) -> u16 {
     if name.starts_with("invalid-") {
         400
+    } else if name.starts_with("tag-resource") || name.starts_with("untag-resource") {
+        204
     } else if name.starts_with("no-identity") {
         403
     } else {
