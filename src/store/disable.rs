@@ -48,6 +48,16 @@ impl Store {
             Some((current, _)) if current == admin => {}
             _ => return Ok(Err(OrgRefusal::AlreadyDisabled)),
         }
+        if !self.begin_disable(admin).await? {
+            // Another Disable finished first.
+            return Ok(Err(OrgRefusal::AlreadyDisabled));
+        }
+        Ok(Ok(self.finish_disable(admin).await?))
+    }
+
+    /// Moves `admin`'s entry to `DISABLE_IN_PROGRESS`, which refuses every
+    /// enrollment from then on; false when it is not the administrator.
+    pub(super) async fn begin_disable(&self, admin: &AccountId) -> Result<bool, StoreError> {
         let leaving = condition(
             "#admin = :admin",
             &[("#admin", table::DELEGATED_ADMIN)],
@@ -61,12 +71,10 @@ impl Store {
             .update_item(&self.client, &self.table, organization_key())
             .send()
             .await;
-        if let Err(error) = written {
-            // Another Disable finished first.
-            refusal(error)?;
-            return Ok(Err(OrgRefusal::AlreadyDisabled));
+        match written {
+            Ok(_) => Ok(true),
+            Err(error) => refusal(error).map(|_| false),
         }
-        Ok(Ok(self.finish_disable(admin).await?))
     }
 
     /// Ends `admin`'s organization memberships, then its entry, within

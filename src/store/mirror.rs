@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, WriteRequest};
 
-use super::disable::PER_TRANSACTION;
+use super::disable::{Disabled, PER_TRANSACTION};
 use super::enroll::Enrolled;
 use super::expr::{Item, s};
 use super::organization::{condition, org_account, organization_key};
@@ -56,6 +56,20 @@ impl Store {
         let (org, items) = tokio::join!(self.organization(), self.org_account_items());
         let (mut org, items) = (org?, items?);
         let mut synced = Synced::default();
+        // Another organization altogether: its administrator goes first,
+        // as a Disable would let it go.
+        if let Some(Organization {
+            id,
+            admin: Some((admin, _)),
+            ..
+        }) = &org
+            && *id != snapshot.id
+        {
+            self.begin_disable(admin).await?;
+            if self.finish_disable(admin).await? == Disabled::InProgress {
+                return Ok(synced);
+            }
+        }
         if org
             .as_ref()
             .is_none_or(|o| o.id != snapshot.id || o.management != snapshot.management)

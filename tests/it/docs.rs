@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::support::moto::MotoServer;
 use crate::support::watch::Watch;
 use crate::support::{DynamoDbLocal, TestTable, path_with_tools, repo_root};
 
@@ -121,6 +122,26 @@ async fn the_readme_tour_answers_as_the_readme_shows() {
             String::from_utf8_lossy(&output.stderr)
         );
     }
+    // The demo organization, as ./scripts/dev makes and mirrors it.
+    let moto = tokio::task::spawn_blocking(MotoServer::start)
+        .await
+        .unwrap();
+    let local = [
+        ("AWS_ENDPOINT_URL_DYNAMODB", dynamodb.as_str()),
+        ("AWS_ENDPOINT_URL_ORGANIZATIONS", moto.endpoint.as_str()),
+        ("TABLE_NAME", table.name.as_str()),
+    ];
+    for script in ["scripts/demo-organization", "scripts/sync-organization"] {
+        let output = std::process::Command::new(repo_root().join(script))
+            .envs(local)
+            .output()
+            .expect("the script runs");
+        assert!(
+            output.status.success(),
+            "{script}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
     let name = table.name.clone();
     let watch = tokio::task::spawn_blocking(move || Watch::start(&name))
         .await
@@ -129,13 +150,16 @@ async fn the_readme_tour_answers_as_the_readme_shows() {
     let steps = tour();
     let mut script = String::from("cd \"$REPO\"\n");
     for (i, (command, _)) in steps.iter().enumerate() {
-        let command = command.replace("127.0.0.1:9000", &format!("127.0.0.1:{}", watch.port));
+        let command = command
+            .replace("127.0.0.1:9000", &format!("127.0.0.1:{}", watch.port))
+            .replace("http://127.0.0.1:5000", &moto.endpoint);
         script.push_str(&format!("echo '@@step {i}@@'\n{command} 2>&1\n"));
     }
     let output = std::process::Command::new("bash")
         .arg("-c")
         .arg(&script)
         .env("REPO", repo_root())
+        .envs(local)
         .env("PATH", path_with_tools())
         // Nothing of the machine's own AWS settings.
         .env("AWS_CONFIG_FILE", "/dev/null")

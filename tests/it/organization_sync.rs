@@ -289,3 +289,29 @@ async fn sync_organization_reads_aws_organizations_with_the_sdk() {
         "{output:?}"
     );
 }
+
+#[tokio::test]
+async fn another_organization_lets_the_old_administrator_go() {
+    let table = TestTable::new().await;
+    let app = table.app(AuthMode::Iam).await;
+    let member = "500000000071";
+    sync(&table, &snapshot(&[active(member)])).await;
+    table.detector(ADMIN).await;
+    enable(&app, BOTH[0], MANAGEMENT, ADMIN).await;
+    calls::create_members(&app, BOTH[0], ADMIN, &[(member, "m@example.com")]).await;
+    let mut other = snapshot(&[active(member)]);
+    other.id = "o-another12345".into();
+    sync(&table, &other).await;
+    let org = table
+        .store()
+        .organization()
+        .await
+        .unwrap()
+        .expect("mirrored");
+    assert_eq!((org.id.as_str(), org.admin), ("o-another12345", None));
+    assert_eq!(
+        statuses(&table, &[member]).await,
+        [Some("Removed".to_owned())]
+    );
+    assert_invariants(&table).await;
+}
