@@ -13,8 +13,8 @@ use aws_sdk_dynamodb::operation::transact_write_items::builders::TransactWriteIt
 use aws_sdk_dynamodb::types::TransactWriteItem;
 use guardduty_invitations::domain::{AccountId, Action, MemberAction, MemberStatus};
 use guardduty_invitations::inviter::demo_email;
+use guardduty_invitations::store::checks::{detector_key, owned};
 use guardduty_invitations::store::create::{Creating, create_items};
-use guardduty_invitations::store::detector::{detector_key, owned};
 use guardduty_invitations::store::records::{self, record_keys};
 use guardduty_invitations::store::{Item, Write, changes, membership, query, transact};
 use guardduty_invitations::{store, table};

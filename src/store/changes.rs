@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::types::TransactWriteItem;
 
 use super::StoreError;
-use super::detector::check_owned;
+use super::checks::{check_owned, not_a_member};
 use super::expr::{Item, Write, s, status_value, transact_check, transact_delete, transact_update};
 use super::membership::{Ending, broken, end_items};
 use super::summary;
@@ -300,17 +300,6 @@ pub fn replan(
         }
         _ => Err(broken("a member record and its invitation disagree")),
     }
-}
-
-/// Checks that `account` has no membership item: it is no associated member.
-pub fn not_a_member(table: &str, account: &AccountId) -> TransactWriteItem {
-    let absent = Write {
-        condition: "attribute_not_exists(#sort)".into(),
-        update: None,
-        names: HashMap::from([("#sort".into(), table::INVITER.into())]),
-        values: Item::new(),
-    };
-    transact_check(absent, table, HashMap::from(table::membership_key(account)))
 }
 
 /// The condition that an invitation is as a refusal found it.

@@ -9,8 +9,7 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::TransactWriteItem;
 
-use super::changes::not_a_member;
-use super::detector::check_owned;
+use super::checks::{check_owned, not_a_member};
 use super::enroll::Enrolled;
 use super::expr::{Item, s, status_value, transact_put_new};
 use super::organization::{organization, organization_key};

@@ -12,7 +12,7 @@ use aws_sdk_dynamodb::types::{
     AttributeValue, ReturnValuesOnConditionCheckFailure, TransactWriteItem,
 };
 
-use super::changes::not_a_member;
+use super::checks::{detector_key, is, not_a_member, owned};
 use super::expr::{Item, Write, s, transact_delete};
 use super::transact::Transacted;
 use super::{ConditionFailed, Store, StoreError, classify, summary};
@@ -66,24 +66,6 @@ pub enum Deleted {
     IsMember,
 }
 
-/// The key of `account`'s detector.
-pub fn detector_key(account: &AccountId) -> Item {
-    HashMap::from(table::detector_key(account))
-}
-
-/// Whether `detector` (an item read, if any) is a detector with ID `given`.
-pub fn owned(detector: Option<&Item>, given: &str) -> Result<(), StoreError> {
-    match detector {
-        Some(item) if table::text(item, table::DETECTOR_ID) == given => Ok(()),
-        _ => Err(StoreError::DetectorNotOwned),
-    }
-}
-
-/// Checks, in a transaction, that `account`'s detector is `given`.
-pub fn check_owned(table: &str, account: &AccountId, given: &str) -> TransactWriteItem {
-    super::expr::transact_check(is(given), table, detector_key(account))
-}
-
 /// `account`'s detector `id`, created (enabled, with the defaults) when
 /// it has none; refused when it has another. Enrollment and designation
 /// make sure of a detector this way, inside their transaction.
@@ -111,16 +93,6 @@ pub fn ensure_detector(table: &str, account: &AccountId, id: &str, now: &str) ->
         update.push_str(&format!(", #d{i} = if_not_exists(#d{i}, :d{i})"));
     }
     super::expr::transact_update(write, table, detector_key(account))
-}
-
-/// The condition that a detector item has the ID `given`.
-fn is(given: &str) -> Write {
-    Write {
-        condition: "#owned = :owned".into(),
-        update: None,
-        names: HashMap::from([("#owned".into(), table::DETECTOR_ID.into())]),
-        values: HashMap::from([(":owned".into(), s(given))]),
-    }
 }
 
 impl Store {

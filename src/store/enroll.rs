@@ -16,8 +16,9 @@ use std::time::Instant;
 
 use aws_sdk_dynamodb::types::TransactWriteItem;
 
-use super::changes::{Seen, not_a_member};
-use super::detector::{check_owned, detector_key, ensure_detector};
+use super::changes::Seen;
+use super::checks::{check_owned, detector_key, not_a_member};
+use super::detector::ensure_detector;
 use super::expr::{Item, s, status_value, transact_delete_any, transact_put_new, transact_update};
 use super::members::{ATTEMPTS, pause};
 use super::organization::{check_admin, condition, org_account};

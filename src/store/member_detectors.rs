@@ -5,7 +5,8 @@
 
 use std::collections::HashMap;
 
-use super::detector::{self as detectors, Detector, detector_key};
+use super::checks::detector_key;
+use super::detector::{self as detectors, Detector};
 use super::{Store, StoreError, fanout};
 use crate::domain::detector::Settings;
 use crate::domain::{AccountId, MemberStatus, Outcome, Reason};

@@ -15,7 +15,7 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::get_item::builders::GetItemFluentBuilder;
 use aws_sdk_dynamodb::types::TransactWriteItem;
 
-use super::detector::check_owned;
+use super::checks::check_owned;
 use super::expr::{Item, Write, s, transact_delete, transact_put_new, transact_update};
 use super::transact::Transacted;
 use super::{Store, StoreError, classify, summary};

@@ -27,6 +27,7 @@ use crate::domain::{AccountId, Action, MemberAction, Outcome, Reason};
 use crate::table;
 
 pub mod changes;
+pub mod checks;
 pub mod create;
 pub mod detector;
 pub mod disable;

@@ -9,7 +9,8 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
 
-use super::detector::{detector_key, ensure_detector, owned};
+use super::checks::{check_owned, detector_key, owned};
+use super::detector::ensure_detector;
 use super::expr::{Item, Write, s, transact_check, transact_update};
 use super::transact::Transacted;
 use super::{Store, StoreError, classify};
@@ -310,7 +311,7 @@ impl Store {
         }
         let items = vec![
             transact_update(write, &self.table, organization_key()),
-            super::detector::check_owned(&self.table, caller, detector),
+            check_owned(&self.table, caller, detector),
         ];
         let refused = self.transact(items).await?;
         Ok(match (&refused, refused.failed(0)) {

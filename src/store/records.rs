@@ -8,7 +8,7 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use super::detector::{detector_key, owned};
+use super::checks::{detector_key, owned};
 use super::expr::{Item, status_value};
 use super::{Store, StoreError, classify};
 use crate::domain::{AccountId, MemberStatus};

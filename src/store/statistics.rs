@@ -4,7 +4,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::detector::{self as detectors, detector_key};
+use super::checks::detector_key;
+use super::detector as detectors;
 use super::organization::{OrgResult, org_account};
 use super::transact::MAX_BATCH_KEYS;
 use super::{Store, fanout};

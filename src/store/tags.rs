@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use super::detector::{detector_key, owned};
+use super::checks::{detector_key, owned};
 use super::expr::{Item, Write, s};
 use super::{Store, StoreError, refusal};
 use crate::domain::AccountId;
