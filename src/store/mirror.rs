@@ -91,10 +91,14 @@ impl Store {
                 ))
             })
             .collect();
-        let listed: HashSet<&AccountId> = snapshot.accounts.iter().map(|a| &a.id).collect();
+        let mut listed: HashSet<&AccountId> = HashSet::new();
         let mut writes = Vec::new();
         let mut new = HashSet::new();
         for account in &snapshot.accounts {
+            // An account listed twice is written once.
+            if !listed.insert(&account.id) {
+                continue;
+            }
             let first_seen = match known.get(&account.id) {
                 Some((same, _)) if same == account => continue,
                 Some((_, first_seen)) => first_seen.clone(),
@@ -152,10 +156,11 @@ impl Store {
             return self.finish_new(mirrored_at, now).await;
         };
         let all = org.config.auto_enable == AutoEnable::All;
+        let mut seen = HashSet::new();
         let candidates: Vec<(AccountId, String)> = snapshot
             .accounts
             .iter()
-            .filter(|a| a.is_active() && a.id != *admin)
+            .filter(|a| seen.insert(&a.id) && a.is_active() && a.id != *admin)
             .filter(|a| all || mirrored_at.contains(&a.id))
             .filter(|a| {
                 !members

@@ -24,6 +24,7 @@ mod organization_detectors;
 mod organization_members;
 mod organization_sync;
 mod races;
+mod races_organization;
 mod resilience;
 mod support;
 mod template;

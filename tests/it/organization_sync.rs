@@ -103,6 +103,12 @@ async fn auto_enable_follows_the_organization_across_syncs() {
     table.detector(MANAGEMENT).await;
     assert_eq!(sync(&table, &left).await.enrolled, 1);
     assert_eq!(statuses(&table, &[MANAGEMENT]).await, [enabled]);
+    // An account listed twice is mirrored and enrolled once.
+    let mut twice = left.clone();
+    twice.accounts.push(active("500000000056"));
+    twice.accounts.push(active("500000000056"));
+    let synced = sync(&table, &twice).await;
+    assert_eq!((synced.accounts_put, synced.enrolled), (1, 1), "{synced:?}");
     assert_invariants(&table).await;
 }
 
