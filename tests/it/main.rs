@@ -11,6 +11,7 @@ mod docs;
 mod edge;
 mod hostile;
 mod hostile_members;
+mod hostile_organization;
 mod hostile_query;
 mod list;
 mod members;
