@@ -15,6 +15,7 @@ use guardduty_invitations::domain::{AccountId, Action, MemberAction, MemberStatu
 use guardduty_invitations::inviter::demo_email;
 use guardduty_invitations::store::checks::{detector_key, owned};
 use guardduty_invitations::store::create::{Creating, create_items};
+use guardduty_invitations::store::organization::organization_key;
 use guardduty_invitations::store::records::{self, record_keys};
 use guardduty_invitations::store::{Item, Write, changes, membership, query, transact};
 use guardduty_invitations::{store, table};
@@ -30,8 +31,8 @@ pub const PAGE: usize = 50;
 /// request counter), through the same proxy as the handler's.
 #[derive(Clone)]
 pub struct Direct {
-    client: Client,
-    table: String,
+    pub(crate) client: Client,
+    pub(crate) table: String,
 }
 
 impl Direct {
@@ -171,11 +172,14 @@ impl Direct {
         let mut keys = record_keys(administrator, members);
         keys.push(HashMap::from(table::summary_key(administrator)));
         keys.push(HashMap::from(table::membership_key(administrator)));
+        keys.push(organization_key());
         keys.push(detector_key(administrator));
         let found = self.batch_get(keys).await;
         let detector = detector_id(administrator.as_str());
         owned(found.get(table::DETECTOR), &detector).expect("the administrator's detector");
-        let expected = |sort: &String| [table::SUMMARY, table::DETECTOR].contains(&sort.as_str());
+        let expected = |sort: &String| {
+            [table::SUMMARY, table::DETECTOR, table::ORGANIZATION].contains(&sort.as_str())
+        };
         assert!(found.keys().all(expected), "new members, no membership");
         let emails: Vec<_> = members.iter().map(demo_email).collect();
         let created: Vec<_> = members.iter().zip(&emails).collect();

@@ -98,6 +98,23 @@ pub fn change_members(caller: &AccountId, rest: &str, members: &[AccountId]) -> 
     on_members(caller, rest, members)
 }
 
+/// `caller`'s ListOrganizationAdminAccounts.
+pub fn list_admins(caller: &AccountId) -> String {
+    request(caller, "GET", "/admin", &[], None).to_string()
+}
+
+/// `caller`'s DescribeOrganizationConfiguration (`GET`) or an
+/// UpdateOrganizationConfiguration (`POST`) to `NEW` with one feature.
+pub fn org_config(caller: &AccountId, method: &str) -> String {
+    let body = json!({
+        "autoEnableOrganizationMembers": "NEW",
+        "features": [{"name": "S3_DATA_EVENTS", "autoEnable": "NEW"}],
+    })
+    .to_string();
+    let body = (method == "POST").then_some(body.as_str());
+    on_detector(caller, method, "/admin", &[], body)
+}
+
 /// `caller`'s ListDetectors.
 pub fn list_detectors(caller: &AccountId) -> String {
     request(caller, "GET", "/detector", &[], None).to_string()

@@ -12,7 +12,8 @@
 //! (`artifacts`), the functions as processes (`function`), the requests
 //! sent directly (`baseline`), sampling (`measure`), one request through
 //! the handler (`call`), the figures (`starts`, `handler`, `membership`,
-//! `members`, `detectors`, `batches`, `onboarding`, `invocations`), rows
+//! `members`, `detectors`, `batches`, `onboarding`, `organization`,
+//! `invocations`), rows
 //! and the report (`rows`, `report`).
 
 mod artifacts;
@@ -28,6 +29,7 @@ mod measure;
 mod members;
 mod membership;
 mod onboarding;
+mod organization;
 mod proxy;
 mod report;
 mod rows;
@@ -167,6 +169,7 @@ async fn main() {
     handler.extend(detectors::rows(in_process).await);
     handler.extend(batches::rows(in_process).await);
     handler.extend(onboarding::rows(in_process).await);
+    handler.extend(organization::rows(in_process).await);
     let mut rows = starts::rows(&plan, &built, &functions, &accounts).await;
     rows.extend(handler);
     rows.extend(invocations);

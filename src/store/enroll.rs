@@ -186,33 +186,61 @@ impl Store {
             .collect())
     }
 
-    /// One transaction of `chunk`: every account's items, then the checks
-    /// on the administrator in the order [`refusals`] reads them, then the
-    /// summary's change by their sum (within the limit), if any.
+    /// One transaction of `chunk`.
     fn compose(
         &self,
         admin: &AccountId,
         detector: &str,
         chunk: &[Planned],
     ) -> Vec<TransactWriteItem> {
-        let mut items: Vec<TransactWriteItem> =
-            chunk.iter().flat_map(|p| p.items.clone()).collect();
-        items.push(check_admin(&self.table, admin));
-        items.push(check_owned(&self.table, admin, detector));
-        items.push(not_a_member(&self.table, admin));
+        let items = chunk.iter().flat_map(|p| p.items.clone()).collect();
         let delta = chunk
             .iter()
             .fold((0, 0), |(m, a), p| (m + p.delta.0, a + p.delta.1));
-        if delta != (0, 0) {
-            items.push(summary::change_within(
-                &self.table,
-                admin,
-                delta,
-                self.member_limit,
-            ));
-        }
-        items
+        let enrolling = Checked {
+            admin,
+            detector,
+            limit: self.member_limit,
+        };
+        transaction(&self.table, &enrolling, items, delta)
     }
+}
+
+/// Whose enrollments a transaction checks: the administrator, its
+/// detector, its `MEMBER_LIMIT`.
+pub struct Checked<'a> {
+    pub admin: &'a AccountId,
+    pub detector: &'a str,
+    pub limit: i64,
+}
+
+/// One enrolling transaction: the accounts' `items` (each account's from
+/// [`enroll_items`]), then the checks on the administrator in the order
+/// [`refusals`] reads them, then the summary's change by `delta` (within
+/// the limit), if any. The benchmark's floors send the very same.
+pub fn transaction(
+    table: &str,
+    checked: &Checked<'_>,
+    mut items: Vec<TransactWriteItem>,
+    delta: (i64, i64),
+) -> Vec<TransactWriteItem> {
+    items.push(check_admin(table, checked.admin));
+    items.push(check_owned(table, checked.admin, checked.detector));
+    items.push(not_a_member(table, checked.admin));
+    if delta != (0, 0) {
+        items.push(summary::change_within(
+            table,
+            checked.admin,
+            delta,
+            checked.limit,
+        ));
+    }
+    items
+}
+
+/// How many enrollments of `items_each` items one transaction takes.
+pub fn per_transaction(items_each: usize) -> usize {
+    (MAX_ITEMS - SHARED_ITEMS) / items_each
 }
 
 /// Marks every pending account with `reason`.

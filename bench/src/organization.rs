@@ -1,0 +1,451 @@
+//! The organization path, measured in this process like the other handler
+//! figures: the delegated administrator's CreateMembers of 50 organization
+//! accounts beside the same requests sent directly; the requests of
+//! Describe/UpdateOrganizationConfiguration and ListOrganizationAdminAccounts;
+//! auto-enable `ALL` of thousands of accounts through the sync beside the
+//! same requests sent directly; and a sync that finds nothing new.
+//!
+//! One organization per table: the bench's table mirrors it. The 50
+//! accounts of the CreateMembers samples are enrolled by every sample and
+//! let go (DisassociateMembers and DeleteMembers through the store) in the
+//! untimed setup before the next, so that every sample, the handler's and
+//! the direct one alike, starts from the same state.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
+use guardduty_invitations::domain::organization::{AutoEnable, OrgAccount, OrgConfigUpdate};
+use guardduty_invitations::domain::{AccountId, MemberStatus};
+use guardduty_invitations::inviter::demo_email;
+use guardduty_invitations::store::checks::detector_key;
+use guardduty_invitations::store::enroll::{
+    Checked, Enrolling, enroll_items, per_transaction, transaction,
+};
+use guardduty_invitations::store::expr::s;
+use guardduty_invitations::store::mirror::Snapshot;
+use guardduty_invitations::store::organization::organization_key;
+use guardduty_invitations::store::records::{members_query, record_keys};
+use guardduty_invitations::store::{self, Item, Store, membership, transact};
+use guardduty_invitations::table;
+use testkit::seed::detector_id;
+
+use crate::baseline::{Direct, PAGE};
+use crate::call::{InProcess, LIMIT, counted, processed};
+use crate::events;
+use crate::measure::interleaved_from;
+use crate::rows::{self, Row};
+
+const MANAGEMENT: &str = "290000000001";
+const ADMIN: &str = "290000000002";
+/// The 50 accounts of the CreateMembers samples, then the auto-enabled ones.
+const SAMPLED_FROM: u64 = 810_000_000_000;
+const ENABLED_FROM: u64 = 820_000_000_000;
+const FLOOR_FROM: u64 = 830_000_000_000;
+const WARM_FROM: u64 = 840_000_000_000;
+/// How many accounts auto-enable `ALL` takes in the full run.
+const AUTO_ENABLED: usize = 5000;
+
+fn accounts(from: u64, n: usize) -> Vec<OrgAccount> {
+    testkit::seed::accounts(from, n)
+        .into_iter()
+        .map(|id| OrgAccount {
+            email: demo_email(&id).as_str().to_owned(),
+            id,
+            status: OrgAccount::ACTIVE.into(),
+        })
+        .collect()
+}
+
+fn snapshot(accounts: &[OrgAccount]) -> Snapshot {
+    let mut all = vec![active(MANAGEMENT), active(ADMIN)];
+    all.extend(accounts.iter().cloned());
+    Snapshot {
+        id: "o-benchmark123".into(),
+        management: testkit::account(MANAGEMENT),
+        accounts: all,
+    }
+}
+
+fn active(id: &str) -> OrgAccount {
+    accounts(id.parse().unwrap(), 1).remove(0)
+}
+
+pub async fn rows(bench: InProcess<'_>) -> Vec<Row> {
+    let (admin, management) = (testkit::account(ADMIN), testkit::account(MANAGEMENT));
+    let sampled = accounts(SAMPLED_FROM, PAGE);
+    let store = bench.table.store();
+    store.sync(&snapshot(&sampled)).await.expect("the mirror");
+    bench.table.detector(ADMIN).await;
+    store
+        .enable_admin(&management, &admin)
+        .await
+        .unwrap()
+        .unwrap();
+    let detector = detector_id(ADMIN);
+    let members: Vec<AccountId> = sampled.iter().map(|a| a.id.clone()).collect();
+
+    // CreateMembers of 50 organization accounts, let go before each sample.
+    let let_go = async || {
+        let associated = store.records(&admin, &detector, &members).await.unwrap();
+        if !associated.is_empty() {
+            store
+                .disassociate_members(&admin, &detector, &members)
+                .await
+                .unwrap();
+            store
+                .delete_members(&admin, &detector, &members)
+                .await
+                .unwrap();
+        }
+    };
+    let event = events::create_members(&admin, &members);
+    let (mut create, mut create_floor) = interleaved_from(
+        bench.plan.samples,
+        async || let_go().await,
+        async |()| processed(bench.app, &event).await,
+        async |()| bench.direct.enroll(&admin, &members).await,
+    )
+    .await;
+    let_go().await;
+    let create_requests = counted(bench.proxy, bench.app, &event).await;
+    let per = per_transaction(4);
+    let transactions = PAGE.div_ceil(per);
+
+    // One request each.
+    let describe = counted(bench.proxy, bench.app, &events::org_config(&admin, "GET")).await;
+    let update = counted(bench.proxy, bench.app, &events::org_config(&admin, "POST")).await;
+    let list = counted(bench.proxy, bench.app, &events::list_admins(&management)).await;
+
+    // Auto-enable ALL through the sync, beside the same requests sent directly.
+    let n = if bench.plan.quick {
+        AUTO_ENABLED / 10
+    } else {
+        AUTO_ENABLED
+    };
+    let all = OrgConfigUpdate {
+        auto_enable: Some(AutoEnable::All),
+        ..OrgConfigUpdate::default()
+    };
+    // The management account is a member already, so that the sync and
+    // its floor enroll the same accounts, 50 a batch.
+    bench.table.detector(MANAGEMENT).await;
+    let details = [(management.clone(), demo_email(&management))];
+    store
+        .create_members(&admin, &detector, &details)
+        .await
+        .unwrap();
+    store
+        .update_org_config(&admin, &detector, &all)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut organization = sampled.clone();
+    let syncing = Store::new(
+        aws_sdk_dynamodb::Client::from_conf(
+            store::config(&testkit::sdk_config(&bench.proxy.url).await).build(),
+        ),
+        &bench.table.name,
+    );
+    // Untimed, a round of each with other accounts: DynamoDB Local is a
+    // JVM, and this is the first time it sees batch writes and enrolling
+    // transactions of this size.
+    let (warm, warm_floor) = (
+        accounts(WARM_FROM, PAGE * 2),
+        accounts(WARM_FROM + 1000, PAGE * 2),
+    );
+    organization.extend(warm);
+    syncing
+        .sync(&snapshot(&organization))
+        .await
+        .expect("the sync");
+    bench.direct.auto_enable(&admin, &warm_floor).await;
+    organization.extend(warm_floor);
+    organization.extend(accounts(ENABLED_FROM, n));
+    bench.proxy.take_counts();
+    let started = Instant::now();
+    let synced = syncing
+        .sync(&snapshot(&organization))
+        .await
+        .expect("the sync");
+    let ours = started.elapsed();
+    let sync_requests = bench.proxy.take_counts();
+    assert_eq!(synced.enrolled, n, "{synced:?}");
+    let floor_accounts = accounts(FLOOR_FROM, n);
+    let started = Instant::now();
+    bench.direct.auto_enable(&admin, &floor_accounts).await;
+    let floor = started.elapsed();
+    organization.extend(floor_accounts);
+
+    // Nothing new: no write, only the reads.
+    bench.proxy.take_counts();
+    let synced = syncing
+        .sync(&snapshot(&organization))
+        .await
+        .expect("the sync");
+    assert_eq!((synced.accounts_put, synced.enrolled), (0, 0), "{synced:?}");
+    let quiet = bench.proxy.take_counts();
+    let writes: usize = [
+        "PutItem",
+        "UpdateItem",
+        "DeleteItem",
+        "BatchWriteItem",
+        "TransactWriteItems",
+    ]
+    .iter()
+    .map(|op| quiet.get(*op).copied().unwrap_or(0))
+    .sum();
+    let reads: Vec<String> = {
+        let mut reads: Vec<_> = quiet.iter().map(|(op, n)| format!("{n} {op}")).collect();
+        reads.sort();
+        reads
+    };
+    let total: usize = sync_requests.values().sum();
+    let fewer = bench.plan.fewer(n, AUTO_ENABLED);
+
+    vec![
+        rows::latency(
+            format!("handler, CreateMembers of {PAGE} organization accounts (p50 / p99)"),
+            &mut create,
+            &mut create_floor,
+            "direct aws-sdk-dynamodb 2 BatchGetItem + the same TransactWriteItems",
+            Some(LIMIT),
+        ),
+        rows::requests(
+            format!("DynamoDB requests for CreateMembers of {PAGE} organization accounts"),
+            &create_requests,
+            &[("BatchGetItem", 2), ("TransactWriteItems", transactions)],
+            &format!(
+                "{} (the administrator's side, then the accounts' mirror items and detectors; 4 items an enrollment, {per} a transaction)",
+                2 + transactions
+            ),
+            "2 reads + 2 transactions (DynamoDB's 100 items a transaction allow 24 enrollments: 3)",
+        ),
+        rows::requests(
+            "DynamoDB requests for DescribeOrganizationConfiguration".into(),
+            &describe,
+            &[("BatchGetItem", 1)],
+            "1 (the organization, the detector and the summary)",
+            "1 request",
+        ),
+        rows::requests(
+            "DynamoDB requests for UpdateOrganizationConfiguration".into(),
+            &update,
+            &[("TransactWriteItems", 1)],
+            "1 (the organization item, the detector checked)",
+            "1 request",
+        ),
+        rows::requests(
+            "DynamoDB requests for ListOrganizationAdminAccounts".into(),
+            &list,
+            &[("GetItem", 1)],
+            "1 (the organization item)",
+            "1 request",
+        ),
+        rows::ratio(
+            format!("sync, auto-enable ALL of {n} accounts{fewer}"),
+            ours,
+            floor,
+            "the same requests sent directly",
+            Some(1.10),
+        ),
+        rows::alone(
+            format!("DynamoDB requests per account, auto-enable ALL of {n}"),
+            format!("{:.3} ({total}: {})", total as f64 / n as f64, {
+                let mut made: Vec<_> = sync_requests
+                    .iter()
+                    .map(|(op, k)| format!("{k} {op}"))
+                    .collect();
+                made.sort();
+                made.join(", ")
+            }),
+            "reference",
+            true,
+        ),
+        rows::alone(
+            format!("sync over {} accounts, nothing new", organization.len() + 2),
+            format!("{writes} writes; reads: {}", reads.join(", ")),
+            "0 writes",
+            writes == 0,
+        ),
+    ]
+}
+
+impl Direct {
+    /// The delegated administrator's CreateMembers of `members`, all
+    /// active organization accounts with no record, as the store sends
+    /// it: the `BatchGetItem` of its side (records, summary, membership,
+    /// the organization, its detector), the `BatchGetItem` of the accounts'
+    /// mirror items and detectors, then the enrolling transactions one
+    /// after another.
+    pub async fn enroll(&self, admin: &AccountId, members: &[AccountId]) {
+        let mut keys = record_keys(admin, members);
+        keys.push(HashMap::from(table::summary_key(admin)));
+        keys.push(HashMap::from(table::membership_key(admin)));
+        keys.push(organization_key());
+        keys.push(detector_key(admin));
+        self.batch_get_all(keys).await;
+        let theirs: Vec<Item> = members
+            .iter()
+            .flat_map(|m| [HashMap::from(table::org_account_key(m)), detector_key(m)])
+            .collect();
+        let found = self.batch_get_all(theirs).await;
+        self.enroll_found(admin, members, &found).await;
+    }
+
+    /// The enrolling transactions of `members`, whose detectors (if any)
+    /// are in `found`.
+    async fn enroll_found(
+        &self,
+        admin: &AccountId,
+        members: &[AccountId],
+        found: &HashMap<(String, String), Item>,
+    ) {
+        let now = table::now();
+        let detector = detector_id(admin.as_str());
+        let checked = Checked {
+            admin,
+            detector: &detector,
+            limit: store::DEFAULT_MEMBER_LIMIT,
+        };
+        for chunk in members.chunks(per_transaction(4)) {
+            let mut items = Vec::new();
+            for member in chunk {
+                let theirs = found
+                    .get(&(member.to_string(), table::DETECTOR.to_owned()))
+                    .map(|item| table::text(item, table::DETECTOR_ID))
+                    .unwrap_or_else(|| detector_id(member.as_str()));
+                let email = demo_email(member);
+                let enrolling = Enrolling {
+                    admin,
+                    member,
+                    email: email.as_str(),
+                    detector_id: &theirs,
+                    from: None::<MemberStatus>,
+                };
+                items.extend(enroll_items(&self.table, &enrolling, &now).0);
+            }
+            let added = i64::try_from(chunk.len()).unwrap();
+            let items = transaction(&self.table, &checked, items, (added, added));
+            self.client
+                .transact_write_items()
+                .set_transact_items(Some(items))
+                .send()
+                .await
+                .expect("the enrollment applied");
+        }
+    }
+
+    /// What a sync sends to auto-enable `accounts` under `ALL`: their
+    /// mirror items in `BatchWriteItem`s of 25; the organization, the
+    /// mirror and the administrator's records and detector read; then, 50
+    /// accounts at a time, the two reads at once and the enrolling
+    /// transactions; last, the organization item's `enrolledThrough`.
+    pub async fn auto_enable(&self, admin: &AccountId, accounts: &[OrgAccount]) {
+        let now = table::now();
+        let get = |key| membership::get(&self.client, &self.table, key).send();
+        let mirror = self.query_all(|start| {
+            self.client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("#owner = :org AND begins_with(#sort, :prefix)")
+                .expression_attribute_names("#owner", table::INVITEE)
+                .expression_attribute_names("#sort", table::INVITER)
+                .expression_attribute_values(":org", s(table::ORGANIZATION))
+                .expression_attribute_values(":prefix", s(table::ACCOUNT_PREFIX))
+                .consistent_read(true)
+                .set_exclusive_start_key(start)
+        });
+        let (org, ()) = tokio::join!(get(organization_key()), mirror);
+        org.expect("the organization");
+        for chunk in accounts.chunks(25) {
+            let writes = chunk
+                .iter()
+                .map(|account| {
+                    let mut item: Item = HashMap::from(table::org_account_key(&account.id));
+                    item.insert(table::EMAIL.into(), s(&account.email));
+                    item.insert(table::ACCOUNT_STATUS.into(), s(&account.status));
+                    item.insert(table::MIRRORED_AT.into(), s(&now));
+                    let put = PutRequest::builder().set_item(Some(item)).build().unwrap();
+                    WriteRequest::builder().put_request(put).build()
+                })
+                .collect();
+            let output = self
+                .client
+                .batch_write_item()
+                .request_items(&self.table, writes)
+                .send()
+                .await
+                .expect("the mirror's writes");
+            assert!(output.unprocessed_items().is_none_or(HashMap::is_empty));
+        }
+        self.query_all(|start| {
+            members_query(&self.client, &self.table, admin, false).set_exclusive_start_key(start)
+        })
+        .await;
+        get(detector_key(admin)).await.expect("the detector");
+        let ids: Vec<AccountId> = accounts.iter().map(|a| a.id.clone()).collect();
+        for members in ids.chunks(PAGE) {
+            let mut own = record_keys(admin, members);
+            own.push(HashMap::from(table::summary_key(admin)));
+            own.push(HashMap::from(table::membership_key(admin)));
+            own.push(organization_key());
+            own.push(detector_key(admin));
+            let theirs: Vec<Item> = members
+                .iter()
+                .flat_map(|m| [HashMap::from(table::org_account_key(m)), detector_key(m)])
+                .collect();
+            let (_, found) = tokio::join!(self.batch_get_all(own), self.batch_get_all(theirs));
+            self.enroll_found(admin, members, &found).await;
+        }
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(organization_key()))
+            .update_expression("SET #through = :now")
+            .condition_expression("attribute_exists(#through)")
+            .expression_attribute_names("#through", table::ENROLLED_THROUGH)
+            .expression_attribute_values(":now", s(&now))
+            .send()
+            .await
+            .expect("enrolledThrough");
+    }
+
+    /// A consistent `BatchGetItem` of `keys`, by (partition, sort key).
+    async fn batch_get_all(&self, keys: Vec<Item>) -> HashMap<(String, String), Item> {
+        let mut output = transact::batch_get(&self.client, &self.table, keys)
+            .send()
+            .await
+            .expect("the BatchGetItem");
+        let items = output
+            .responses
+            .as_mut()
+            .and_then(|r| r.remove(&self.table));
+        items
+            .into_iter()
+            .flatten()
+            .map(|item| {
+                let key = (
+                    table::text(&item, table::INVITEE),
+                    table::text(&item, table::INVITER),
+                );
+                (key, item)
+            })
+            .collect()
+    }
+
+    /// Every page of a `Query`.
+    async fn query_all(
+        &self,
+        query: impl Fn(Option<Item>) -> aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
+    ) {
+        let mut start = None;
+        loop {
+            let output = query(start).send().await.expect("the Query");
+            start = output.last_evaluated_key;
+            if start.is_none() {
+                return;
+            }
+        }
+    }
+}
