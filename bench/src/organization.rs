@@ -24,7 +24,7 @@ use guardduty_invitations::store::enroll::{
 };
 use guardduty_invitations::store::expr::s;
 use guardduty_invitations::store::mirror::Snapshot;
-use guardduty_invitations::store::organization::organization_key;
+use guardduty_invitations::store::organization::{accounts_query, organization_key};
 use guardduty_invitations::store::records::{members_query, record_keys};
 use guardduty_invitations::store::{self, Item, Store, membership, transact};
 use guardduty_invitations::table;
@@ -345,16 +345,7 @@ impl Direct {
         let now = table::now();
         let get = |key| membership::get(&self.client, &self.table, key).send();
         let mirror = self.query_all(|start| {
-            self.client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("#owner = :org AND begins_with(#sort, :prefix)")
-                .expression_attribute_names("#owner", table::INVITEE)
-                .expression_attribute_names("#sort", table::INVITER)
-                .expression_attribute_values(":org", s(table::ORGANIZATION))
-                .expression_attribute_values(":prefix", s(table::ACCOUNT_PREFIX))
-                .consistent_read(true)
-                .set_exclusive_start_key(start)
+            accounts_query(&self.client, &self.table).set_exclusive_start_key(start)
         });
         let (org, ()) = tokio::join!(get(organization_key()), mirror);
         org.expect("the organization");

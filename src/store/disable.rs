@@ -5,17 +5,15 @@
 //! the entry goes. What one request cannot finish in time, the next
 //! Disable or the next sync does.
 
-use std::collections::HashMap;
 use std::time::Instant;
 
-use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
+use aws_sdk_dynamodb::types::TransactWriteItem;
 
 use super::expr::{Write, s, status_value};
 use super::membership::{Ending, end_items};
 use super::organization::{OrgResult, condition, organization_key, reset_config};
-use super::records::{members_query, record};
 use super::transact::Transacted;
-use super::{SERIAL_BUDGET, Store, StoreError, classify, refusal, summary};
+use super::{SERIAL_BUDGET, Store, StoreError, refusal, summary};
 use crate::domain::organization::{AdminStatus, OrgRefusal};
 use crate::domain::{AccountId, MemberAction, MemberStatus};
 use crate::table;
@@ -82,14 +80,24 @@ impl Store {
     pub async fn finish_disable(&self, admin: &AccountId) -> Result<Disabled, StoreError> {
         let started = Instant::now();
         loop {
-            if started.elapsed() > SERIAL_BUDGET {
-                return Ok(Disabled::InProgress);
-            }
-            let members = self.organization_members(admin, PER_TRANSACTION).await?;
+            let members: Vec<(AccountId, MemberStatus)> = self
+                .member_statuses(admin)
+                .await?
+                .into_iter()
+                .filter(|(_, (status, organization))| *organization && status.is_associated())
+                .map(|(member, (status, _))| (member, status))
+                .collect();
             if members.is_empty() {
                 break;
             }
-            self.end_organization_members(admin, &members).await?;
+            // Refused chunks (a member left on its own meanwhile) are read
+            // again on the next round.
+            for chunk in members.chunks(PER_TRANSACTION) {
+                if started.elapsed() > SERIAL_BUDGET {
+                    return Ok(Disabled::InProgress);
+                }
+                self.end_organization_members(admin, chunk).await?;
+            }
         }
         let org = self.organization().await?;
         let gone = condition(
@@ -145,36 +153,6 @@ impl Store {
                 Ok(())
             }
             Err(error) => Err(error),
-        }
-    }
-
-    /// Up to `limit` of `admin`'s associated organization members, with
-    /// their record's status (one consistent `Query` per 1 MB).
-    async fn organization_members(
-        &self,
-        admin: &AccountId,
-        limit: usize,
-    ) -> Result<Vec<(AccountId, MemberStatus)>, StoreError> {
-        let mut members = Vec::new();
-        let mut start: Option<HashMap<String, AttributeValue>> = None;
-        loop {
-            let output = members_query(&self.client, &self.table, admin, true)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(classify)?;
-            for item in output.items() {
-                let organization = table::text(item, table::VIA) == table::ORGANIZATION;
-                let status = MemberStatus::parse(&table::status_of(item));
-                if let (true, Some(status), Some(found)) = (organization, status, record(item)) {
-                    members.push((found.member, status));
-                }
-            }
-            start = output.last_evaluated_key;
-            if members.len() >= limit || start.is_none() {
-                members.truncate(limit);
-                return Ok(members);
-            }
         }
     }
 }

@@ -7,6 +7,8 @@
 
 use std::collections::HashMap;
 
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
 
 use super::checks::{check_owned, detector_key, owned};
@@ -67,6 +69,20 @@ pub fn is_enabled_admin(admin: &AccountId) -> Write {
 /// Checks, in a transaction, that `admin` is the enabled delegated administrator.
 pub fn check_admin(table: &str, admin: &AccountId) -> TransactWriteItem {
     transact_check(is_enabled_admin(admin), table, organization_key())
+}
+
+/// The consistent `Query` over the mirror's account items; the
+/// benchmark's floors send it too.
+pub fn accounts_query(client: &Client, table: &str) -> QueryFluentBuilder {
+    client
+        .query()
+        .table_name(table)
+        .key_condition_expression("#owner = :org AND begins_with(#sort, :prefix)")
+        .expression_attribute_names("#owner", table::INVITEE)
+        .expression_attribute_names("#sort", table::INVITER)
+        .expression_attribute_values(":org", s(table::ORGANIZATION))
+        .expression_attribute_values(":prefix", s(table::ACCOUNT_PREFIX))
+        .consistent_read(true)
 }
 
 /// The organization item as written; `None` when it is not one.
@@ -332,16 +348,7 @@ impl Store {
         let mut items = Vec::new();
         let mut start = None;
         loop {
-            let output = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("#owner = :org AND begins_with(#sort, :prefix)")
-                .expression_attribute_names("#owner", table::INVITEE)
-                .expression_attribute_names("#sort", table::INVITER)
-                .expression_attribute_values(":org", s(table::ORGANIZATION))
-                .expression_attribute_values(":prefix", s(table::ACCOUNT_PREFIX))
-                .consistent_read(true)
+            let output = accounts_query(&self.client, &self.table)
                 .set_exclusive_start_key(start)
                 .send()
                 .await

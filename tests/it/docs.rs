@@ -130,6 +130,9 @@ async fn the_readme_tour_answers_as_the_readme_shows() {
         ("AWS_ENDPOINT_URL_DYNAMODB", dynamodb.as_str()),
         ("AWS_ENDPOINT_URL_ORGANIZATIONS", moto.endpoint.as_str()),
         ("TABLE_NAME", table.name.as_str()),
+        // Not `cargo run`, which waits for the build directory that the
+        // tests' own `cargo lambda watch` builds hold, and says so.
+        ("INVITATIONS_ADMIN", env!("CARGO_BIN_EXE_invitations-admin")),
     ];
     for script in ["scripts/demo-organization", "scripts/sync-organization"] {
         let output = std::process::Command::new(repo_root().join(script))

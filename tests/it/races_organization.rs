@@ -74,18 +74,7 @@ async fn create(client: &Client, admin: &str, members: &[&str]) -> Vec<(String, 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn racing_processes_keep_the_organization_path_consistent() {
     let table = TestTable::new().await;
-    let name = table.name.clone();
-    let watches: Vec<Watch> = tokio::task::spawn_blocking(move || {
-        let handles: Vec<_> = (0..PROCESSES)
-            .map(|_| {
-                let name = name.clone();
-                std::thread::spawn(move || Watch::start(&name))
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    })
-    .await
-    .unwrap();
+    let watches = Watch::several(&table.name, PROCESSES).await;
     let process = |i: usize, account: &str| guardduty(&watches[i % PROCESSES], account);
     let mut accounts: Vec<OrgAccount> = Vec::new();
 

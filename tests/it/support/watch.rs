@@ -78,6 +78,23 @@ impl Watch {
         }
     }
 
+    /// `n` watches over `table`, started at once: several function
+    /// processes, as several Lambda instances.
+    pub async fn several(table: &str, n: usize) -> Vec<Watch> {
+        let table = table.to_owned();
+        tokio::task::spawn_blocking(move || {
+            let handles: Vec<_> = (0..n)
+                .map(|_| {
+                    let table = table.clone();
+                    std::thread::spawn(move || Watch::start(&table))
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        })
+        .await
+        .unwrap()
+    }
+
     /// One watch over one table for the whole test binary; tests keep to
     /// accounts of their own.
     pub fn shared() -> &'static Watch {
