@@ -321,3 +321,23 @@ async fn all_locks_the_organization_accounts_in() {
     );
     assert_invariants(&table).await;
 }
+
+#[tokio::test]
+async fn enrollment_keeps_to_the_member_limit_and_describe_says_so() {
+    let table = TestTable::new().await;
+    let app = table.app_limited(table.store_config().await, AuthMode::Iam, 2);
+    let ids = ["500000000111", "500000000112", "500000000113"];
+    let accounts: Vec<OrgAccount> = ids.iter().map(|a| active(a)).collect();
+    organization(&table, &app, &accounts).await;
+    let (_, described) = crate::support::org::describe(&app, Gateway::RestV1, ADMIN).await;
+    assert_eq!(described["memberAccountLimitReached"], false);
+    let details: Vec<(&str, &str)> = ids.iter().map(|a| (*a, "e@example.com")).collect();
+    let response = calls::create_members(&app, Gateway::HttpV2, ADMIN, &details).await;
+    assert_eq!(
+        calls::unprocessed(&response),
+        [(ids[2].to_owned(), "The request is rejected because the current account cannot create anymore members since it cannot exceed the maximum number of allowed members.".to_owned())]
+    );
+    let (_, described) = crate::support::org::describe(&app, Gateway::RestV1, ADMIN).await;
+    assert_eq!(described["memberAccountLimitReached"], true);
+    assert_invariants(&table).await;
+}

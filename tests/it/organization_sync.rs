@@ -287,6 +287,21 @@ async fn sync_organization_reads_aws_organizations_with_the_sdk() {
     }
     expected.sort();
     assert_eq!(mirrored, expected);
+    // DynamoDB does not answer: a clear failure.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_invitations-admin"))
+        .arg("sync-organization")
+        .env("AWS_ENDPOINT_URL_DYNAMODB", &nobody)
+        .env("AWS_ENDPOINT_URL_ORGANIZATIONS", &moto.endpoint)
+        .env("TABLE_NAME", &table.name)
+        .env("AWS_REGION", REGION)
+        .env("AWS_ACCESS_KEY_ID", "local")
+        .env("AWS_SECRET_ACCESS_KEY", "local")
+        .env("AWS_MAX_ATTEMPTS", "1")
+        .output()
+        .expect("the admin tool runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("sync-organization: DynamoDB:"), "{stderr}");
     // Again, with nothing new: the same mirror, nothing written.
     let output = run_sync(&table.name, &moto.endpoint);
     assert!(
