@@ -19,6 +19,7 @@ use guardduty_invitations::domain::organization::{AutoEnable, OrgAccount, OrgCon
 use guardduty_invitations::domain::{AccountId, MemberStatus};
 use guardduty_invitations::inviter::demo_email;
 use guardduty_invitations::store::checks::detector_key;
+use guardduty_invitations::store::detector::Ensure;
 use guardduty_invitations::store::enroll::{
     Checked, Enrolling, enroll_items, per_transaction, transaction,
 };
@@ -85,7 +86,8 @@ pub async fn rows(bench: InProcess<'_>) -> Vec<Row> {
     let detector = detector_id(ADMIN);
     let members: Vec<AccountId> = sampled.iter().map(|a| a.id.clone()).collect();
 
-    // CreateMembers of 50 organization accounts, let go before each sample.
+    // CreateMembers of 50 organization accounts new to GuardDuty, let go
+    // (and their detectors deleted) before each sample.
     let let_go = async || {
         let associated = store.records(&admin, &detector, &members).await.unwrap();
         if !associated.is_empty() {
@@ -99,18 +101,33 @@ pub async fn rows(bench: InProcess<'_>) -> Vec<Row> {
                 .unwrap();
         }
     };
+    let forget = async || {
+        let_go().await;
+        for member in &members {
+            if let Some(theirs) = store.detector(member).await.unwrap() {
+                store.delete_detector(member, &theirs.id).await.unwrap();
+            }
+        }
+    };
     let event = events::create_members(&admin, &members);
     let (mut create, mut create_floor) = interleaved_from(
         bench.plan.samples,
-        async || let_go().await,
+        async || forget().await,
         async |()| processed(bench.app, &event).await,
         async |()| bench.direct.enroll(&admin, &members).await,
     )
     .await;
-    let_go().await;
+    forget().await;
     let create_requests = counted(bench.proxy, bench.app, &event).await;
-    let per = per_transaction(4);
+    // The accounts have no detector yet: 3 items an enrollment.
+    let per = per_transaction(3);
     let transactions = PAGE.div_ceil(per);
+    // Again, now that each has its detector: 4 items, with the check of
+    // its own summary.
+    let_go().await;
+    let again_requests = counted(bench.proxy, bench.app, &event).await;
+    let again_per = per_transaction(4);
+    let again = PAGE.div_ceil(again_per);
 
     // One request each.
     let describe = counted(bench.proxy, bench.app, &events::org_config(&admin, "GET")).await;
@@ -205,21 +222,37 @@ pub async fn rows(bench: InProcess<'_>) -> Vec<Row> {
 
     vec![
         rows::latency(
-            format!("handler, CreateMembers of {PAGE} organization accounts (p50 / p99)"),
+            format!(
+                "handler, CreateMembers of {PAGE} organization accounts new to GuardDuty (p50 / p99)"
+            ),
             &mut create,
             &mut create_floor,
             "direct aws-sdk-dynamodb 2 BatchGetItem + the same TransactWriteItems",
             Some(LIMIT),
         ),
         rows::requests(
-            format!("DynamoDB requests for CreateMembers of {PAGE} organization accounts"),
+            format!(
+                "DynamoDB requests for CreateMembers of {PAGE} organization accounts new to GuardDuty"
+            ),
             &create_requests,
             &[("BatchGetItem", 2), ("TransactWriteItems", transactions)],
             &format!(
-                "{} (the administrator's side, then the accounts' mirror items and detectors; 4 items an enrollment, {per} a transaction)",
+                "{} (the administrator's side, then the accounts' mirror items and detectors; 3 items an enrollment of an account with no detector, {per} a transaction)",
                 2 + transactions
             ),
-            "2 reads + 2 transactions (DynamoDB's 100 items a transaction allow 24 enrollments: 3)",
+            "2 reads + 2 transactions",
+        ),
+        rows::requests(
+            format!(
+                "DynamoDB requests for CreateMembers of {PAGE} organization accounts with detectors of their own (reference)"
+            ),
+            &again_requests,
+            &[("BatchGetItem", 2), ("TransactWriteItems", again)],
+            &format!(
+                "{} (4 items an enrollment: the check of the account's own summary too; {again_per} a transaction)",
+                2 + again
+            ),
+            "reference",
         ),
         rows::requests(
             "DynamoDB requests for DescribeOrganizationConfiguration".into(),
@@ -308,23 +341,30 @@ impl Direct {
             detector: &detector,
             limit: store::DEFAULT_MEMBER_LIMIT,
         };
-        for chunk in members.chunks(per_transaction(4)) {
-            let mut items = Vec::new();
-            for member in chunk {
-                let theirs = found
+        let enrollments: Vec<_> = members
+            .iter()
+            .map(|member| {
+                let read = found
                     .get(&(member.to_string(), table::DETECTOR.to_owned()))
-                    .map(|item| table::text(item, table::DETECTOR_ID))
-                    .unwrap_or_else(|| detector_id(member.as_str()));
+                    .map(|item| table::text(item, table::DETECTOR_ID));
+                let fresh = detector_id(member.as_str());
                 let email = demo_email(member);
                 let enrolling = Enrolling {
                     admin,
                     member,
                     email: email.as_str(),
-                    detector_id: &theirs,
+                    detector: match &read {
+                        Some(id) => Ensure::Kept(id),
+                        None => Ensure::New(&fresh),
+                    },
                     from: None::<MemberStatus>,
                 };
-                items.extend(enroll_items(&self.table, &enrolling, &now).0);
-            }
+                enroll_items(&self.table, &enrolling, &now)
+            })
+            .collect();
+        let widest = enrollments.iter().map(|e| e.items.len()).max();
+        for chunk in enrollments.chunks(per_transaction(widest.unwrap_or(1))) {
+            let items = chunk.iter().flat_map(|e| e.items.clone()).collect();
             let added = i64::try_from(chunk.len()).unwrap();
             let items = transaction(&self.table, &checked, items, (added, added));
             self.client

@@ -240,6 +240,11 @@ async fn sync_organization(
     for (account, why) in &synced.refused {
         println!("  {account}: {why}");
     }
+    if synced.disable_unfinished {
+        return Err(
+            "a Disable in progress was left for the next sync (out of time); run it again".into(),
+        );
+    }
     match synced.unfinished {
         0 => Ok(()),
         n => Err(format!(

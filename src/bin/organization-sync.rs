@@ -29,6 +29,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
             "enrolled": synced.enrolled,
             "refused": synced.refused.len(),
             "unfinished": synced.unfinished,
+            "disableUnfinished": synced.disable_unfinished,
         }))
     }))
     .await

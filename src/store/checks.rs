@@ -50,3 +50,22 @@ pub fn not_a_member(table: &str, account: &AccountId) -> TransactWriteItem {
     };
     transact_check(absent, table, HashMap::from(table::membership_key(account)))
 }
+
+/// The condition that a membership item names `administrator`.
+pub(super) fn names_administrator(administrator: &AccountId) -> Write {
+    Write {
+        condition: "#administrator = :administrator".into(),
+        update: None,
+        names: HashMap::from([("#administrator".into(), table::ADMINISTRATOR.into())]),
+        values: HashMap::from([(":administrator".into(), s(administrator.as_str()))]),
+    }
+}
+
+/// Checks that `member` is an associated member of `administrator`.
+pub fn member_of(table: &str, member: &AccountId, administrator: &AccountId) -> TransactWriteItem {
+    transact_check(
+        names_administrator(administrator),
+        table,
+        HashMap::from(table::membership_key(member)),
+    )
+}

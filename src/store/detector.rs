@@ -12,8 +12,8 @@ use aws_sdk_dynamodb::types::{
     AttributeValue, ReturnValuesOnConditionCheckFailure, TransactWriteItem,
 };
 
-use super::checks::{detector_key, is, not_a_member, owned};
-use super::expr::{Item, Write, s, transact_delete};
+use super::checks::{check_owned, detector_key, is, not_a_member, owned};
+use super::expr::{Item, Write, s, transact_delete, transact_put_new};
 use super::transact::Transacted;
 use super::{ConditionFailed, Store, StoreError, classify, summary};
 use crate::domain::detector::{DEFAULT_FREQUENCY, NewDetector, Settings};
@@ -66,18 +66,57 @@ pub enum Deleted {
     IsMember,
 }
 
-/// `account`'s detector `id`, created (enabled, with the defaults) when
-/// it has none; refused when it has another. Enrollment and designation
-/// make sure of a detector this way, inside their transaction.
-pub fn ensure_detector(table: &str, account: &AccountId, id: &str, now: &str) -> TransactWriteItem {
-    let mut write = Write {
-        condition: "attribute_not_exists(#owned) OR #owned = :owned".into(),
-        update: Some("SET #owned = :owned".into()),
-        names: HashMap::from([("#owned".into(), table::DETECTOR_ID.into())]),
-        values: HashMap::from([(":owned".into(), s(id))]),
-    };
-    // What CreateDetector writes, where the detector has nothing yet.
-    let defaults = [
+/// Where a transaction makes sure of `account`'s detector: the one it
+/// read (`Kept`), or a new one (`New`) when it read none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ensure<'a> {
+    Kept(&'a str),
+    New(&'a str),
+}
+
+impl Ensure<'_> {
+    pub fn id(&self) -> &str {
+        match self {
+            Ensure::Kept(id) | Ensure::New(id) => id,
+        }
+    }
+}
+
+/// `account`'s detector, inside a transaction: the one read, checked to be
+/// there still (a detector deleted meanwhile is not brought back), or a
+/// new one (enabled, with the defaults) put on condition that the account
+/// still has none. Enrollment and designation make sure of it this way.
+pub fn ensure_detector(
+    table: &str,
+    account: &AccountId,
+    ensure: Ensure<'_>,
+    now: &str,
+) -> TransactWriteItem {
+    match ensure {
+        Ensure::Kept(id) => check_owned(table, account, id),
+        Ensure::New(id) => transact_put_new(new_detector(account, id, now), table),
+    }
+}
+
+/// The change of `settings` on a detector, on condition that its ID is `id`.
+pub(super) fn settings_write(id: &str, settings: &Settings, now: &str) -> Write {
+    let mut write = is(id).set(table::UPDATED_AT, s(now));
+    let (attributes, features) = settings_values(settings, now);
+    for (name, value) in attributes {
+        write = write.set(&name, value);
+    }
+    for (feature, value) in features {
+        write = write.set_in(table::FEATURES, &feature, value);
+    }
+    write
+}
+
+/// What CreateDetector writes before its request's settings: enabled, with
+/// the defaults.
+fn new_detector(account: &AccountId, id: &str, now: &str) -> Item {
+    let mut item = detector_key(account);
+    for (name, value) in [
+        (table::DETECTOR_ID, s(id)),
         (table::CREATED_AT, s(now)),
         (table::UPDATED_AT, s(now)),
         (table::FREQUENCY, s(DEFAULT_FREQUENCY)),
@@ -85,14 +124,10 @@ pub fn ensure_detector(table: &str, account: &AccountId, id: &str, now: &str) ->
         (table::KUBERNETES_AUDIT_LOGS, AttributeValue::Bool(true)),
         (table::EBS_VOLUMES, AttributeValue::Bool(true)),
         (table::FEATURES, AttributeValue::M(HashMap::new())),
-    ];
-    for (i, (name, value)) in defaults.into_iter().enumerate() {
-        write.names.insert(format!("#d{i}"), name.into());
-        write.values.insert(format!(":d{i}"), value);
-        let update = write.update.as_mut().expect("an update");
-        update.push_str(&format!(", #d{i} = if_not_exists(#d{i}, :d{i})"));
+    ] {
+        item.insert(name.into(), value);
     }
-    super::expr::transact_update(write, table, detector_key(account))
+    item
 }
 
 impl Store {
@@ -128,18 +163,7 @@ impl Store {
         new: &NewDetector,
     ) -> Result<Created, StoreError> {
         let now = table::now();
-        let mut item = detector_key(account);
-        for (name, value) in [
-            (table::DETECTOR_ID, s(id.as_str())),
-            (table::CREATED_AT, s(&now)),
-            (table::UPDATED_AT, s(&now)),
-            (table::FREQUENCY, s(DEFAULT_FREQUENCY)),
-            (table::S3_LOGS, AttributeValue::Bool(true)),
-            (table::KUBERNETES_AUDIT_LOGS, AttributeValue::Bool(true)),
-            (table::EBS_VOLUMES, AttributeValue::Bool(true)),
-        ] {
-            item.insert(name.into(), value);
-        }
+        let mut item = new_detector(account, id.as_str(), &now);
         if let Some(token) = &new.client_token {
             item.insert(table::CLIENT_TOKEN.into(), s(token));
         }
@@ -187,16 +211,7 @@ impl Store {
         id: &str,
         settings: &Settings,
     ) -> Result<(), StoreError> {
-        let now = table::now();
-        let mut write = is(id).set(table::UPDATED_AT, s(&now));
-        let (attributes, features) = settings_values(settings, &now);
-        for (name, value) in attributes {
-            write = write.set(&name, value);
-        }
-        for (feature, value) in features {
-            write = write.set_in(table::FEATURES, &feature, value);
-        }
-        let written = write
+        let written = settings_write(id, settings, &table::now())
             .update_item(&self.client, &self.table, detector_key(account))
             .send()
             .await;

@@ -7,9 +7,8 @@
 
 use std::time::Instant;
 
-use aws_sdk_dynamodb::types::TransactWriteItem;
-
-use super::expr::{Write, s, status_value};
+use super::expr::{Write, s, status_value, transact_check};
+use super::members::pause;
 use super::membership::{Ending, end_items};
 use super::organization::{OrgResult, condition, organization_key, reset_config};
 use super::transact::Transacted;
@@ -19,8 +18,21 @@ use crate::domain::{AccountId, MemberAction, MemberStatus};
 use crate::table;
 
 /// Organization members ended per transaction: two items each, with the
-/// summary's change, within DynamoDB's 100.
-pub(super) const PER_TRANSACTION: usize = 49;
+/// check of the organization item and the summary's change, within
+/// DynamoDB's 100.
+pub(super) const PER_TRANSACTION: usize = 48;
+
+/// How one transaction ending organization memberships went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Ended {
+    Applied,
+    /// A member changed meanwhile (it left on its own): nothing ended;
+    /// read again.
+    Refused,
+    /// The organization item no longer names the administrator with the
+    /// status the caller expected: another call finished first.
+    Over,
+}
 
 /// How far a Disable got.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,7 +58,7 @@ impl Store {
             Some((current, _)) if current == admin => {}
             _ => return Ok(Err(OrgRefusal::AlreadyDisabled)),
         }
-        if !self.begin_disable(admin).await? {
+        if !self.begin_disable(caller, admin).await? {
             // Another Disable finished first.
             return Ok(Err(OrgRefusal::AlreadyDisabled));
         }
@@ -54,12 +66,23 @@ impl Store {
     }
 
     /// Moves `admin`'s entry to `DISABLE_IN_PROGRESS`, which refuses every
-    /// enrollment from then on; false when it is not the administrator.
-    pub(super) async fn begin_disable(&self, admin: &AccountId) -> Result<bool, StoreError> {
+    /// enrollment from then on; false when it is not the administrator or
+    /// `management` no longer manages the organization.
+    pub(super) async fn begin_disable(
+        &self,
+        management: &AccountId,
+        admin: &AccountId,
+    ) -> Result<bool, StoreError> {
         let leaving = condition(
-            "#admin = :admin",
-            &[("#admin", table::DELEGATED_ADMIN)],
-            &[(":admin", s(admin.as_str()))],
+            "#admin = :admin AND #management = :management",
+            &[
+                ("#admin", table::DELEGATED_ADMIN),
+                ("#management", table::MANAGEMENT),
+            ],
+            &[
+                (":admin", s(admin.as_str())),
+                (":management", s(management.as_str())),
+            ],
         )
         .set(
             table::ADMIN_STATUS,
@@ -79,7 +102,7 @@ impl Store {
     /// the request's budget.
     pub async fn finish_disable(&self, admin: &AccountId) -> Result<Disabled, StoreError> {
         let started = Instant::now();
-        loop {
+        for round in 0.. {
             let members: Vec<(AccountId, MemberStatus)> = self
                 .member_statuses(admin)
                 .await?
@@ -91,12 +114,23 @@ impl Store {
                 break;
             }
             // Refused chunks (a member left on its own meanwhile) are read
-            // again on the next round.
+            // again on the next round, after a pause.
+            let mut refused = false;
             for chunk in members.chunks(PER_TRANSACTION) {
                 if started.elapsed() > SERIAL_BUDGET {
                     return Ok(Disabled::InProgress);
                 }
-                self.end_organization_members(admin, chunk).await?;
+                let leaving = AdminStatus::DisableInProgress;
+                match self.end_organization_members(admin, leaving, chunk).await? {
+                    Ended::Applied => {}
+                    Ended::Refused => refused = true,
+                    // Another Disable or sync let it go first (and the
+                    // management account may have designated anew).
+                    Ended::Over => return Ok(Disabled::Done),
+                }
+            }
+            if refused {
+                tokio::time::sleep(pause(round.min(4))).await;
             }
         }
         let org = self.organization().await?;
@@ -123,17 +157,31 @@ impl Store {
         Ok(Disabled::Done)
     }
 
-    /// Ends the organization memberships of `members` (at most 49, with
+    /// Ends the organization memberships of `members` (at most 48, with
     /// the status their records were read in) in one transaction: records
-    /// `Removed`, membership items gone. A refused or cancelled one (a
-    /// member left on its own meanwhile) ends nothing; the caller reads again.
+    /// `Removed`, membership items gone, on condition that the organization
+    /// item still names `admin` with `status` (so that a late Disable
+    /// cannot end what a new designation enrolled). A refused or cancelled
+    /// one ends nothing.
     pub(super) async fn end_organization_members(
         &self,
         admin: &AccountId,
+        status: AdminStatus,
         members: &[(AccountId, MemberStatus)],
-    ) -> Result<(), StoreError> {
+    ) -> Result<Ended, StoreError> {
         let now = table::now();
-        let mut items: Vec<TransactWriteItem> = Vec::new();
+        let still = condition(
+            "#admin = :admin AND #adminStatus = :status",
+            &[
+                ("#admin", table::DELEGATED_ADMIN),
+                ("#adminStatus", table::ADMIN_STATUS),
+            ],
+            &[
+                (":admin", s(admin.as_str())),
+                (":status", s(status.as_str())),
+            ],
+        );
+        let mut items = vec![transact_check(still, &self.table, organization_key())];
         for (member, from) in members {
             let record = Write::of(MemberAction::Disassociate.transition(), &now)
                 .also_if(table::STATUS, status_value(*from));
@@ -146,12 +194,12 @@ impl Store {
             ending.pop(); // The summary's change, made once for all.
             items.extend(ending);
         }
-        let ended = i64::try_from(members.len()).expect("at most 49");
+        let ended = i64::try_from(members.len()).expect("at most 48");
         items.push(summary::change(&self.table, admin, 0, -ended));
         match self.transact(items).await {
-            Ok(Transacted::Applied | Transacted::Refused(_)) | Err(StoreError::Cancelled(_)) => {
-                Ok(())
-            }
+            Ok(Transacted::Applied) => Ok(Ended::Applied),
+            Ok(refused) if refused.failed(0).is_some() => Ok(Ended::Over),
+            Ok(_) | Err(StoreError::Cancelled(_)) => Ok(Ended::Refused),
             Err(error) => Err(error),
         }
     }

@@ -3,8 +3,12 @@
 //! both views at once, with no invitation: the record `Enabled` (through
 //! the organization, with the member's detector), the member's membership
 //! item (put on condition of its absence: one administrator per member),
-//! the member's detector (created when it has none) and a check that the
-//! member has no active members of its own. The transactions also change
+//! the member's detector (checked, or created when it has none) and,
+//! where it has a detector, a check that it has no active members of its
+//! own. An account with no detector has none: every write that makes a
+//! member active checks its administrator's detector, and DeleteDetector
+//! checks there are none, so the detector put on condition of its absence
+//! stands for that check. The transactions also change
 //! the summary within `MEMBER_LIMIT` and check that the caller is still the
 //! enabled delegated administrator, with its detector, and no associated
 //! member. Two reads come first, at once: the administrator's records,
@@ -18,7 +22,7 @@ use aws_sdk_dynamodb::types::TransactWriteItem;
 
 use super::changes::Seen;
 use super::checks::{check_owned, detector_key, not_a_member};
-use super::detector::ensure_detector;
+use super::detector::{Ensure, ensure_detector};
 use super::expr::{Item, s, status_value, transact_delete_any, transact_put_new, transact_update};
 use super::members::{ATTEMPTS, pause};
 use super::organization::{check_admin, condition, org_account};
@@ -46,8 +50,7 @@ pub enum Enrolled {
 /// One account's enrollment, as planned from the reads.
 struct Planned {
     index: usize,
-    items: Vec<TransactWriteItem>,
-    delta: (i64, i64),
+    enrollment: Enrollment,
 }
 
 impl Store {
@@ -106,6 +109,7 @@ impl Store {
                 .get(table::SUMMARY)
                 .map_or(0, |item| table::number(item, table::MEMBER_COUNT));
             let mut room = self.member_limit - count;
+            let last = attempt + 1 == ATTEMPTS;
             let now = table::now();
             let mut planned = Vec::new();
             for &i in &pending {
@@ -125,7 +129,7 @@ impl Store {
                     .map(|item| table::text(item, table::DETECTOR_ID));
                 let record = found.get(&table::record_sort_key(member)).map(Seen::of);
                 let step = plan(&org, member, mirrored.is_active(), their_detector, record);
-                let (from, detector_id) = match step {
+                let (from, read) = match step {
                     Ok(step) => step,
                     Err(reason) => {
                         results[i] = Some(Enrolled::Done(Ok(Outcome::Unprocessed(reason))));
@@ -134,23 +138,30 @@ impl Store {
                 };
                 let new = from.is_none();
                 if new && room <= 0 {
-                    let limit = Ok(Outcome::Unprocessed(Reason::MemberLimit));
-                    results[i] = Some(Enrolled::Done(limit));
+                    // Room taken by accounts planned just now frees up if
+                    // one of them is refused: final only when none took
+                    // it, or on the last attempt.
+                    if room == self.member_limit - count || last {
+                        let limit = Ok(Outcome::Unprocessed(Reason::MemberLimit));
+                        results[i] = Some(Enrolled::Done(limit));
+                    }
                     continue;
                 }
                 room -= i64::from(new);
+                let fresh = DetectorId::generate(member);
                 let enrolling = Enrolling {
                     admin,
                     member,
                     email,
-                    detector_id: &detector_id,
+                    detector: match &read {
+                        Some(id) => Ensure::Kept(id),
+                        None => Ensure::New(fresh.as_str()),
+                    },
                     from,
                 };
-                let (items, delta) = enroll_items(&self.table, &enrolling, &now);
                 planned.push(Planned {
                     index: i,
-                    items,
-                    delta,
+                    enrollment: enroll_items(&self.table, &enrolling, &now),
                 });
             }
             for chunk in chunks(planned) {
@@ -193,10 +204,13 @@ impl Store {
         detector: &str,
         chunk: &[Planned],
     ) -> Vec<TransactWriteItem> {
-        let items = chunk.iter().flat_map(|p| p.items.clone()).collect();
-        let delta = chunk
+        let items = chunk
             .iter()
-            .fold((0, 0), |(m, a), p| (m + p.delta.0, a + p.delta.1));
+            .flat_map(|p| p.enrollment.items.clone())
+            .collect();
+        let delta = chunk.iter().fold((0, 0), |(m, a), p| {
+            (m + p.enrollment.delta.0, a + p.enrollment.delta.1)
+        });
         let enrolling = Checked {
             admin,
             detector,
@@ -251,14 +265,14 @@ fn done_all(results: &mut [Option<Enrolled>], pending: &[usize], reason: Reason)
 }
 
 /// What the reads say of enrolling `member`: the record status it moves
-/// from (`None`: no record) and the detector it gets, or why not.
+/// from (`None`: no record) and the detector it has, if any; or why not.
 fn plan(
     org: &Organization,
     member: &AccountId,
     active: bool,
     detector: Option<String>,
     record: Option<Seen>,
-) -> Result<(Option<MemberStatus>, String), Reason> {
+) -> Result<(Option<MemberStatus>, Option<String>), Reason> {
     if !active {
         return Err(Reason::NotActiveInOrganization);
     }
@@ -275,7 +289,6 @@ fn plan(
             None => return Err(Reason::UnknownStatus(seen.status)),
         },
     };
-    let detector = detector.unwrap_or_else(|| DetectorId::generate(member).as_str().to_owned());
     Ok((from, detector))
 }
 
@@ -285,26 +298,34 @@ pub struct Enrolling<'a> {
     pub admin: &'a AccountId,
     pub member: &'a AccountId,
     pub email: &'a str,
-    pub detector_id: &'a str,
+    pub detector: Ensure<'a>,
     pub from: Option<MemberStatus>,
 }
 
-/// The items of one enrollment, in this order: the record, the membership
-/// item, the member's detector, the check of the member's own summary,
-/// and, when the record was invited once, the invitation deleted; and what
-/// it adds to the summary.
-pub fn enroll_items(
-    table: &str,
-    enrolling: &Enrolling<'_>,
-    now: &str,
-) -> (Vec<TransactWriteItem>, (i64, i64)) {
+/// The writes of one enrollment and what they add to the summary.
+pub struct Enrollment {
+    /// In this order: the record, the membership item, the member's
+    /// detector, the check of the member's own summary where it had a
+    /// detector (at [`MEMBERS_CHECK`]), and, when the record was invited
+    /// once, the invitation deleted.
+    pub items: Vec<TransactWriteItem>,
+    pub delta: (i64, i64),
+    pub checks_members: bool,
+}
+
+/// Where an enrollment's check of the member's own summary is, if made.
+const MEMBERS_CHECK: usize = 3;
+
+/// The items of one enrollment (see [`Enrollment`]).
+pub fn enroll_items(table: &str, enrolling: &Enrolling<'_>, now: &str) -> Enrollment {
     let Enrolling {
         admin,
         member,
         email,
-        detector_id,
+        detector,
         from,
     } = *enrolling;
+    let detector_id = detector.id();
     let enabled = status_value(MemberStatus::Enabled);
     let via = s(table::ORGANIZATION);
     let record = match from {
@@ -326,6 +347,7 @@ pub fn enroll_items(
                 &[(":from", status_value(status))],
             )
             .set(table::STATUS, enabled)
+            .set(table::EMAIL, s(email))
             .set(table::DETECTOR_ID, s(detector_id))
             .set(table::VIA, via.clone())
             .set(table::UPDATED_AT, s(now))
@@ -347,9 +369,12 @@ pub fn enroll_items(
     let mut items = vec![
         record,
         transact_put_new(membership, table),
-        ensure_detector(table, member, detector_id, now),
-        summary::no_active_members(table, member),
+        ensure_detector(table, member, detector, now),
     ];
+    let checks_members = matches!(detector, Ensure::Kept(_));
+    if checks_members {
+        items.push(summary::no_active_members(table, member));
+    }
     if from.is_some_and(|status| status != MemberStatus::Created) {
         items.push(transact_delete_any(
             table,
@@ -358,7 +383,11 @@ pub fn enroll_items(
     }
     let members = i64::from(from.is_none());
     let active = i64::from(from.is_none_or(|status| !status.is_active()));
-    (items, (members, active))
+    Enrollment {
+        items,
+        delta: (members, active),
+        checks_members,
+    }
 }
 
 /// The accounts in groups that fit one transaction with the shared items.
@@ -366,11 +395,12 @@ fn chunks(planned: Vec<Planned>) -> Vec<Vec<Planned>> {
     let mut chunks: Vec<Vec<Planned>> = Vec::new();
     let mut size = 0;
     for one in planned {
-        if chunks.is_empty() || size + one.items.len() + SHARED_ITEMS > MAX_ITEMS {
+        let items = one.enrollment.items.len();
+        if chunks.is_empty() || size + items + SHARED_ITEMS > MAX_ITEMS {
             chunks.push(Vec::new());
             size = 0;
         }
-        size += one.items.len();
+        size += items;
         chunks.last_mut().expect("a chunk").push(one);
     }
     chunks
@@ -383,7 +413,10 @@ fn refusals(
     chunk: &[Planned],
     refused: &Transacted,
 ) -> Vec<(usize, Option<Result<Outcome, StoreError>>)> {
-    let shared = chunk.iter().map(|p| p.items.len()).sum::<usize>();
+    let shared = chunk
+        .iter()
+        .map(|p| p.enrollment.items.len())
+        .sum::<usize>();
     let unprocessed = |reason: Reason| Some(Ok(Outcome::Unprocessed(reason)));
     let every = |result: Option<Result<Outcome, StoreError>>| {
         chunk.iter().map(|p| (p.index, result.clone())).collect()
@@ -408,7 +441,7 @@ fn refusals(
             } else {
                 unprocessed(Reason::HeldByOther)
             }
-        } else if failed(3).is_some() {
+        } else if planned.enrollment.checks_members && failed(MEMBERS_CHECK).is_some() {
             unprocessed(Reason::MemberHasMembers)
         } else {
             // Its record or detector changed, the limit was reached, or
@@ -416,7 +449,7 @@ fn refusals(
             None
         };
         settled.push((planned.index, result));
-        offset += planned.items.len();
+        offset += planned.enrollment.items.len();
     }
     settled
 }

@@ -5,8 +5,10 @@
 
 use std::collections::HashMap;
 
-use super::checks::detector_key;
-use super::detector::{self as detectors, Detector};
+use super::checks::{detector_key, member_of};
+use super::detector::{self as detectors, Detector, settings_write};
+use super::expr::transact_update;
+use super::transact::Transacted;
 use super::{Store, StoreError, fanout};
 use crate::domain::detector::Settings;
 use crate::domain::{AccountId, MemberStatus, Outcome, Reason};
@@ -58,8 +60,10 @@ impl Store {
     }
 
     /// Applies `settings` to the detectors of `admin`'s associated members
-    /// among `members`, one conditional `UpdateItem` each, all at once;
-    /// the others are not associated members.
+    /// among `members`, all at once, one transaction each: the detector
+    /// updated on condition of the ID its record names, with the check
+    /// that the account is still `admin`'s member. The others are not
+    /// associated members.
     pub async fn update_member_detectors(
         &self,
         admin: &AccountId,
@@ -70,18 +74,22 @@ impl Store {
         let associated = self.associated(admin, detector, members).await?;
         let updates = members.iter().map(|member| {
             let (store, member, settings) = (self.clone(), member.clone(), settings.clone());
+            let admin = admin.clone();
             let id = associated.get(&member).cloned();
             async move {
                 let Some(id) = id else {
                     return Ok(Outcome::Unprocessed(Reason::NotMember));
                 };
-                match store.update_detector(&member, &id, &settings).await {
-                    Ok(()) => Ok(Outcome::Processed),
-                    // Its detector is no longer the one the record names.
-                    Err(StoreError::DetectorNotOwned) => {
-                        Ok(Outcome::Unprocessed(Reason::NotMember))
-                    }
-                    Err(error) => Err(error),
+                let write = settings_write(&id, &settings, &table::now());
+                let items = vec![
+                    transact_update(write, &store.table, detector_key(&member)),
+                    member_of(&store.table, &member, &admin),
+                ];
+                match store.transact(items).await? {
+                    Transacted::Applied => Ok(Outcome::Processed),
+                    // Its detector is no longer the one the record names,
+                    // or it is no longer a member.
+                    Transacted::Refused(_) => Ok(Outcome::Unprocessed(Reason::NotMember)),
                 }
             }
         });

@@ -15,7 +15,7 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::get_item::builders::GetItemFluentBuilder;
 use aws_sdk_dynamodb::types::TransactWriteItem;
 
-use super::checks::check_owned;
+use super::checks::{check_owned, names_administrator};
 use super::expr::{Item, Write, s, transact_delete, transact_put_new, transact_update};
 use super::transact::Transacted;
 use super::{Store, StoreError, classify, summary};
@@ -291,12 +291,6 @@ pub fn end_items(
         administrator,
         organization,
     } = *ending;
-    let names_administrator = Write {
-        condition: "#administrator = :administrator".into(),
-        update: None,
-        names: HashMap::from([("#administrator".into(), table::ADMINISTRATOR.into())]),
-        values: HashMap::from([(":administrator".into(), s(administrator.as_str()))]),
-    };
     let mut items = vec![
         transact_update(
             record,
@@ -304,7 +298,7 @@ pub fn end_items(
             HashMap::from(table::record_key(administrator, member)),
         ),
         transact_delete(
-            names_administrator,
+            names_administrator(administrator),
             table,
             HashMap::from(table::membership_key(member)),
         ),

@@ -9,12 +9,12 @@ use std::collections::{HashMap, HashSet};
 
 use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, WriteRequest};
 
-use super::disable::{Disabled, PER_TRANSACTION};
+use super::disable::{Disabled, Ended, PER_TRANSACTION};
 use super::enroll::Enrolled;
 use super::expr::{Item, s};
 use super::organization::{condition, org_account, organization_key};
 use super::records::{members_query, record};
-use super::{Store, StoreError, classify};
+use super::{Store, StoreError, classify, refusal};
 use crate::domain::organization::{AdminStatus, AutoEnable, OrgAccount, Organization};
 use crate::domain::{AccountId, MemberStatus, Outcome, Reason};
 use crate::table;
@@ -45,6 +45,8 @@ pub struct Synced {
     pub refused: Vec<(AccountId, String)>,
     /// Accounts left for the next sync (throttled, out of time).
     pub unfinished: usize,
+    /// A Disable the sync went on with and left, out of time, for the next.
+    pub disable_unfinished: bool,
 }
 
 impl Store {
@@ -60,13 +62,15 @@ impl Store {
         // as a Disable would let it go.
         if let Some(Organization {
             id,
+            management,
             admin: Some((admin, _)),
             ..
         }) = &org
             && *id != snapshot.id
         {
-            self.begin_disable(admin).await?;
+            self.begin_disable(management, admin).await?;
             if self.finish_disable(admin).await? == Disabled::InProgress {
+                synced.disable_unfinished = true;
                 return Ok(synced);
             }
         }
@@ -74,9 +78,20 @@ impl Store {
             .as_ref()
             .is_none_or(|o| o.id != snapshot.id || o.management != snapshot.management)
         {
-            self.write_organization(snapshot, &now).await?;
-            synced.organization_written = true;
+            let written = self
+                .write_organization(org.as_ref(), snapshot, &now)
+                .await?;
+            synced.organization_written = written;
             org = self.organization().await?;
+            if !written
+                && org
+                    .as_ref()
+                    .is_none_or(|o| o.id != snapshot.id || o.management != snapshot.management)
+            {
+                return Err(StoreError::Cancelled(
+                    "the organization item changed during the sync".into(),
+                ));
+            }
         }
         let org =
             org.ok_or_else(|| StoreError::Other("the organization item is missing".into()))?;
@@ -124,7 +139,7 @@ impl Store {
         );
         self.batch_write(writes).await?;
         if let Some((admin, AdminStatus::DisableInProgress)) = &org.admin {
-            self.finish_disable(admin).await?;
+            synced.disable_unfinished = self.finish_disable(admin).await? == Disabled::InProgress;
             return Ok(synced);
         }
         self.auto_enable(&org, snapshot, &new, &now, &mut synced)
@@ -223,8 +238,12 @@ impl Store {
             })
             .map(|(id, (status, _))| (id.clone(), *status))
             .collect();
+        // What a refused transaction left, the next sync ends.
         for chunk in departed.chunks(PER_TRANSACTION) {
-            self.end_organization_members(admin, chunk).await?;
+            let enabled = AdminStatus::Enabled;
+            if self.end_organization_members(admin, enabled, chunk).await? == Ended::Over {
+                break;
+            }
         }
         Ok(())
     }
@@ -257,22 +276,57 @@ impl Store {
         }
     }
 
-    async fn write_organization(&self, snapshot: &Snapshot, now: &str) -> Result<(), StoreError> {
-        self.client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(organization_key()))
-            .update_expression("SET #id = :id, #management = :management, #updated = :now")
-            .expression_attribute_names("#id", table::ORGANIZATION_ID)
-            .expression_attribute_names("#management", table::MANAGEMENT)
-            .expression_attribute_names("#updated", table::UPDATED_AT)
-            .expression_attribute_values(":id", s(&snapshot.id))
-            .expression_attribute_values(":management", s(snapshot.management.as_str()))
-            .expression_attribute_values(":now", s(now))
+    /// Writes the snapshot's organization ID and management account over
+    /// `read`, on condition that the item is still as read and, for
+    /// another organization, names no administrator. False when refused: a
+    /// concurrent sync or Enable changed it.
+    async fn write_organization(
+        &self,
+        read: Option<&Organization>,
+        snapshot: &Snapshot,
+        now: &str,
+    ) -> Result<bool, StoreError> {
+        let as_read = match read {
+            None => condition(
+                "attribute_not_exists(#id)",
+                &[("#id", table::ORGANIZATION_ID)],
+                &[],
+            ),
+            Some(org) => {
+                let another = org.id != snapshot.id;
+                let expression = if another {
+                    "#id = :read AND #management = :readManagement AND attribute_not_exists(#admin)"
+                } else {
+                    "#id = :read AND #management = :readManagement"
+                };
+                let mut names = vec![
+                    ("#id", table::ORGANIZATION_ID),
+                    ("#management", table::MANAGEMENT),
+                ];
+                if another {
+                    names.push(("#admin", table::DELEGATED_ADMIN));
+                }
+                condition(
+                    expression,
+                    &names,
+                    &[
+                        (":read", s(&org.id)),
+                        (":readManagement", s(org.management.as_str())),
+                    ],
+                )
+            }
+        };
+        let written = as_read
+            .set(table::MANAGEMENT, s(snapshot.management.as_str()))
+            .set(table::ORGANIZATION_ID, s(&snapshot.id))
+            .set(table::UPDATED_AT, s(now))
+            .update_item(&self.client, &self.table, organization_key())
             .send()
-            .await
-            .map_err(classify)?;
-        Ok(())
+            .await;
+        match written {
+            Ok(_) => Ok(true),
+            Err(error) => refusal(error).map(|_| false),
+        }
     }
 
     /// Sends `writes` in BatchWriteItems of 25, asking again for what

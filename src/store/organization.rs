@@ -12,7 +12,7 @@ use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
 
 use super::checks::{check_owned, detector_key, owned};
-use super::detector::ensure_detector;
+use super::detector::{Ensure, ensure_detector};
 use super::expr::{Item, Write, s, transact_check, transact_update};
 use super::transact::Transacted;
 use super::{Store, StoreError, classify};
@@ -178,11 +178,19 @@ impl Store {
 
     /// EnableOrganizationAdminAccount: the management account `caller`
     /// designates `admin`, an active account of the organization, which
-    /// gets a detector if it has none. One read, one transaction.
+    /// gets a detector if it has none. One read (the organization and the
+    /// account's detector), one transaction.
     pub async fn enable_admin(&self, caller: &AccountId, admin: &AccountId) -> OrgResult<()> {
-        let org = match self.managed_by(caller).await? {
-            Ok(org) => org,
-            Err(refusal) => return Ok(Err(refusal)),
+        let mut found = self
+            .get_keyed(vec![organization_key(), detector_key(admin)])
+            .await?;
+        let org = found
+            .remove(&(table::ORGANIZATION.into(), table::ORGANIZATION.into()))
+            .as_ref()
+            .and_then(organization);
+        let org = match org {
+            Some(org) if org.management == *caller => org,
+            _ => return Ok(Err(OrgRefusal::NotManagement)),
         };
         match &org.admin {
             Some((current, AdminStatus::Enabled)) if current == admin => {
@@ -209,8 +217,14 @@ impl Store {
             &[("#status", table::ACCOUNT_STATUS)],
             &[(":active", s(OrgAccount::ACTIVE))],
         );
-        let detector = self.detector(admin).await?.map(|d| d.id);
-        let detector = detector.unwrap_or_else(|| DetectorId::generate(admin).as_str().to_owned());
+        let read = found
+            .remove(&(admin.to_string(), table::DETECTOR.into()))
+            .map(|item| table::text(&item, table::DETECTOR_ID));
+        let fresh = DetectorId::generate(admin);
+        let detector = match &read {
+            Some(id) => Ensure::Kept(id),
+            None => Ensure::New(fresh.as_str()),
+        };
         let items = vec![
             transact_update(designate, &self.table, organization_key()),
             transact_check(
@@ -218,7 +232,7 @@ impl Store {
                 &self.table,
                 HashMap::from(table::org_account_key(admin)),
             ),
-            ensure_detector(&self.table, admin, &detector, &now),
+            ensure_detector(&self.table, admin, detector, &now),
         ];
         let refused = self.transact(items).await?;
         Ok(match (&refused, refused.failed(0), refused.failed(1)) {

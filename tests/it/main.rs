@@ -21,6 +21,7 @@ mod members_reads;
 mod membership;
 mod membership_faults;
 mod organization;
+mod organization_conditions;
 mod organization_detectors;
 mod organization_members;
 mod organization_sync;
