@@ -34,7 +34,6 @@ mod proxy;
 mod report;
 mod rows;
 mod runtime_api;
-mod serve;
 mod starts;
 
 use std::fs::File;

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use tokio::sync::{Mutex, mpsc, oneshot};
 
-use crate::serve::{Message, response, serve};
+use testkit::http1::{Message, response, serve};
 
 pub struct RuntimeApi {
     pub addr: std::net::SocketAddr,

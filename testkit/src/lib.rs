@@ -2,6 +2,7 @@
 //! (the real engine), the SDK settings for it, tables of their own with the
 //! app over them, seeding, and processes that never outlive their user.
 
+pub mod http1;
 pub mod moto;
 pub mod process;
 pub mod seed;

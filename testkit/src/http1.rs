@@ -1,12 +1,15 @@
-//! Just enough HTTP/1.1 for the Runtime API stub and the proxy: messages
-//! with a Content-Length, on keep-alive connections. No HTTP library, so
-//! the benchmark builds with the feature set the function already has.
+//! Just enough HTTP/1.1 for the benchmark's Runtime API stub and proxy and
+//! for the conflict layer: messages with a Content-Length, on keep-alive
+//! connections, and a pool of connections to the server behind a proxy.
+//! No HTTP library, so that nothing is built with another feature set.
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpListener;
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::net::{TcpListener, TcpStream};
 
 /// A request or response: its start line and headers, and its body.
 pub struct Message {
@@ -98,4 +101,61 @@ where
         }
     });
     addr
+}
+
+/// Kept-alive connections to the server behind a proxy, as DynamoDB's
+/// front end keeps its own: a client's new connection costs the client its
+/// handshake with the proxy, not a second connection behind it.
+#[derive(Clone)]
+pub struct Pool {
+    upstream: SocketAddr,
+    idle: Arc<Mutex<Vec<Upstream>>>,
+}
+
+struct Upstream {
+    reader: BufReader<OwnedReadHalf>,
+    writer: OwnedWriteHalf,
+}
+
+impl Pool {
+    pub fn new(upstream: SocketAddr) -> Self {
+        Pool {
+            upstream,
+            idle: Arc::default(),
+        }
+    }
+
+    /// The server's answer to `request`, over a pooled connection, or a
+    /// new one if none is idle or the pooled one turns out closed (a server
+    /// may close a connection that stays idle).
+    pub async fn forward(&self, request: &Message) -> Option<Message> {
+        let pooled = self.idle.lock().unwrap().pop();
+        if let Some(upstream) = pooled
+            && let Some(response) = self.exchange(upstream, request).await
+        {
+            return Some(response);
+        }
+        let stream = TcpStream::connect(self.upstream).await.ok()?;
+        let _ = stream.set_nodelay(true);
+        let (reader, writer) = stream.into_split();
+        let upstream = Upstream {
+            reader: BufReader::new(reader),
+            writer,
+        };
+        self.exchange(upstream, request).await
+    }
+
+    /// One request and its response; the connection goes back to the pool
+    /// unless the server is closing it.
+    async fn exchange(&self, mut upstream: Upstream, request: &Message) -> Option<Message> {
+        upstream.writer.write_all(&request.bytes()).await.ok()?;
+        let response = read(&mut upstream.reader).await?;
+        let closing = response
+            .header("connection")
+            .is_some_and(|value| value.eq_ignore_ascii_case("close"));
+        if !closing {
+            self.idle.lock().unwrap().push(upstream);
+        }
+        Some(response)
+    }
 }
