@@ -3,8 +3,10 @@
 //! app over them, seeding, and processes that never outlive their user.
 
 pub mod http1;
+pub mod linearizable;
 pub mod moto;
 pub mod process;
+pub mod rng;
 pub mod seed;
 
 use std::collections::HashMap;
