@@ -2,6 +2,7 @@
 //! (the real engine), the SDK settings for it, tables of their own with the
 //! app over them, seeding, and processes that never outlive their user.
 
+pub mod conflicts;
 pub mod http1;
 pub mod linearizable;
 pub mod moto;
