@@ -58,7 +58,7 @@ impl fmt::Display for AccountId {
 }
 
 /// `relationshipStatus` of an invitation item.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Status {
     Invited,
     Declined,

@@ -28,6 +28,7 @@ mod organization_sync;
 mod races;
 mod races_organization;
 mod resilience;
+mod soak;
 mod support;
 mod template;
 mod template_access;

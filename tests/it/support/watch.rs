@@ -81,12 +81,20 @@ impl Watch {
     /// `n` watches over `table`, started at once: several function
     /// processes, as several Lambda instances.
     pub async fn several(table: &str, n: usize) -> Vec<Watch> {
-        let table = table.to_owned();
+        Self::several_with(table, n, &DynamoDbLocal::shared().endpoint).await
+    }
+
+    /// The same, with DynamoDB at `dynamodb` (a layer in front of
+    /// DynamoDB Local, say).
+    pub async fn several_with(table: &str, n: usize, dynamodb: &str) -> Vec<Watch> {
+        let (table, dynamodb) = (table.to_owned(), dynamodb.to_owned());
         tokio::task::spawn_blocking(move || {
             let handles: Vec<_> = (0..n)
                 .map(|_| {
-                    let table = table.clone();
-                    std::thread::spawn(move || Watch::start(&table))
+                    let (table, dynamodb) = (table.clone(), dynamodb.clone());
+                    std::thread::spawn(move || {
+                        Watch::start_with(&table, &[("AWS_ENDPOINT_URL_DYNAMODB", &dynamodb)])
+                    })
                 })
                 .collect();
             handles.into_iter().map(|h| h.join().unwrap()).collect()

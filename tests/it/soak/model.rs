@@ -1,0 +1,300 @@
+//! The API as one member account sees it, sequentially: each
+//! administrator's record of it, its invitation from each, and its
+//! membership. The histories are checked per member account (every call
+//! the soak makes touches one member's relationships, or is split into one
+//! call per member when it names several, as the API answers each account
+//! on its own), so the model is that of one member. Which moves are
+//! allowed comes from the tables the code uses, `MEMBER_TRANSITIONS` for
+//! the record and `TRANSITIONS` for the invitation; what ties them (one
+//! administrator per member, accepting needs the record Invited, the
+//! organization's enrollment) is written out here.
+
+use guardduty_invitations::domain::{Action, MemberAction, MemberStatus, Status};
+use testkit::linearizable::Model;
+
+/// The soak's administrators, by index.
+pub const ADMINS: usize = 3;
+/// The one that is the organization's delegated administrator: its
+/// CreateMembers enrolls (every member is an account of the organization,
+/// auto-enable `NONE`), and it never invites.
+pub const ORG_ADMIN: usize = 2;
+
+/// One call's effect on one member, as the soak records it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// An administrator's change of its record of the member.
+    Admin(usize, MemberAction),
+    /// An administrator's GetMembers of the member.
+    GetMember(usize),
+    /// The member's AcceptAdministratorInvitation with this invitation ID.
+    Accept(usize, String),
+    /// The member's DeclineInvitations / DeleteInvitations of one inviter.
+    Invitation(usize, Action),
+    /// DisassociateFromAdministratorAccount.
+    Leave,
+    ListInvitations,
+    GetAdministrator,
+}
+
+/// What a call answered for the member.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Answer {
+    Done,
+    Refused(String),
+    Member(Option<MemberStatus>),
+    /// The invitations listed: inviter, invitation ID, status.
+    Invitations(Vec<(usize, String, Status)>),
+    Administrator(Option<usize>),
+}
+
+/// An invitation as far as the calls have shown it: its ID is learnt from
+/// the first ListInvitations or Accept that shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Invitation {
+    pub status: Status,
+    pub id: Option<String>,
+}
+
+/// One member account's relationships.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Member {
+    pub records: [Option<MemberStatus>; ADMINS],
+    pub invitations: [Option<Invitation>; ADMINS],
+    pub administrator: Option<usize>,
+}
+
+/// A possible outcome: the answer it gives (`None`: any refusal) and the
+/// state after it.
+type Outcome = (Answer, Member);
+
+impl Member {
+    fn record_moves(&self, admin: usize, action: MemberAction) -> Option<Option<MemberStatus>> {
+        let transition = action.transition();
+        let allowed = match self.records[admin] {
+            None => transition.from_nothing,
+            Some(from) => transition.from.contains(&from),
+        };
+        allowed.then_some(transition.to)
+    }
+
+    /// The invitation after `action`, when its table allows it (`None`:
+    /// refused); a transition to nothing deletes it.
+    fn invitation_moves(&self, admin: usize, action: Action) -> Option<Option<Invitation>> {
+        let transition = action.transition();
+        let allowed = match &self.invitations[admin] {
+            None => transition.from_nothing,
+            Some(invitation) => transition.from.contains(&invitation.status),
+        };
+        let id = self.invitations[admin].as_ref().and_then(|i| i.id.clone());
+        allowed.then(|| transition.to.map(|status| Invitation { status, id }))
+    }
+
+    /// Every way `op` can go from here.
+    fn outcomes(&self, op: &Op) -> Vec<Outcome> {
+        let refused = || (Answer::Refused(String::new()), self.clone());
+        let done = |after: Member| (Answer::Done, after);
+        match op {
+            Op::Admin(admin, action) => match self.admin_change(*admin, *action) {
+                Some(after) => vec![done(after)],
+                // Start and Stop of a member already there change nothing.
+                None if matches!(action, MemberAction::Start | MemberAction::Stop)
+                    && self.records[*admin] == action.transition().to =>
+                {
+                    vec![done(self.clone())]
+                }
+                None => vec![refused()],
+            },
+            Op::GetMember(admin) => vec![(Answer::Member(self.records[*admin]), self.clone())],
+            Op::Accept(admin, id) => self.accept(*admin, id),
+            Op::Invitation(admin, action) => self.invitee_change(*admin, *action),
+            Op::Leave => vec![done(self.leave())],
+            Op::ListInvitations => vec![self.listed()],
+            Op::GetAdministrator => vec![(Answer::Administrator(self.administrator), self.clone())],
+        }
+    }
+
+    /// An administrator's change: the record by `MEMBER_TRANSITIONS`, the
+    /// member's side with it.
+    fn admin_change(&self, admin: usize, action: MemberAction) -> Option<Member> {
+        if admin == ORG_ADMIN && action == MemberAction::Create {
+            return self.enroll();
+        }
+        if admin == ORG_ADMIN && action == MemberAction::Invite {
+            return None;
+        }
+        let to = self.record_moves(admin, action)?;
+        let mut after = self.clone();
+        after.records[admin] = to;
+        let associated = self.records[admin].is_some_and(MemberStatus::is_associated);
+        match action {
+            MemberAction::Invite => {
+                // A new invitation, with an ID not seen yet.
+                after.invitations[admin] = Some(Invitation {
+                    status: Status::Invited,
+                    id: None,
+                });
+            }
+            MemberAction::Disassociate if associated => {
+                after.administrator = None;
+                after.invitations[admin] = self
+                    .invitation_moves(admin, Action::Disassociate)
+                    .unwrap_or_else(|| self.invitations[admin].clone());
+            }
+            // An invited member's invitation is revoked; a declined one
+            // stays as it is.
+            MemberAction::Disassociate => {
+                if let Some(revoked) = self.invitation_moves(admin, Action::Revoke) {
+                    after.invitations[admin] = revoked;
+                }
+            }
+            MemberAction::Delete => {
+                after.invitations[admin] = self.invitation_moves(admin, Action::Withdraw)?;
+            }
+            _ => {}
+        }
+        Some(after)
+    }
+
+    /// The delegated administrator's CreateMembers: the record `Enabled`
+    /// from any status but associated, the membership with it, when the
+    /// member has no administrator; an invitation from it goes.
+    fn enroll(&self) -> Option<Member> {
+        let associated = self.records[ORG_ADMIN].is_some_and(MemberStatus::is_associated);
+        if associated || self.administrator.is_some() {
+            return None;
+        }
+        let mut after = self.clone();
+        after.records[ORG_ADMIN] = Some(MemberStatus::Enabled);
+        after.administrator = Some(ORG_ADMIN);
+        after.invitations[ORG_ADMIN] = None;
+        Some(after)
+    }
+
+    fn accept(&self, admin: usize, id: &str) -> Vec<Outcome> {
+        let refused = (Answer::Refused(String::new()), self.clone());
+        let Some(invitation) = &self.invitations[admin] else {
+            return vec![refused];
+        };
+        // The ID may be the invitation's (learnt now) or not, while unknown.
+        let matches: &[bool] = match &invitation.id {
+            Some(known) => &[known == id],
+            None => &[true, false],
+        };
+        let mut outcomes = Vec::new();
+        for &matching in matches {
+            let mut after = self.clone();
+            if matching {
+                after.invitations[admin].as_mut().expect("read above").id = Some(id.to_owned());
+            }
+            let accepted = matching
+                && invitation.status == Status::Enabled
+                && self.administrator == Some(admin);
+            let accepting = matching
+                && invitation.status == Status::Invited
+                && self.administrator.is_none()
+                && self.records[admin] == Some(MemberStatus::Invited);
+            if accepted {
+                outcomes.push((Answer::Done, after));
+            } else if accepting {
+                let invitation = after.invitation_moves(admin, Action::Accept);
+                after.invitations[admin] = invitation.expect("Invited accepts");
+                after.records[admin] = after.record_moves(admin, MemberAction::Accept).flatten();
+                after.administrator = Some(admin);
+                outcomes.push((Answer::Done, after));
+            } else {
+                outcomes.push((Answer::Refused(String::new()), after));
+            }
+        }
+        outcomes
+    }
+
+    /// Decline or delete of the invitation from `admin`.
+    fn invitee_change(&self, admin: usize, action: Action) -> Vec<Outcome> {
+        let status = self.invitations[admin].as_ref().map(|i| i.status);
+        let Some(moved) = self
+            .invitation_moves(admin, action)
+            .filter(|_| status.is_some())
+        else {
+            // Declining twice is no error: the invitation is declined.
+            if action == Action::Decline && status == Some(Status::Declined) {
+                return vec![(Answer::Done, self.clone())];
+            }
+            return vec![(Answer::Refused(String::new()), self.clone())];
+        };
+        let mut after = self.clone();
+        after.invitations[admin] = moved;
+        // Deleting a declined invitation forgets a record still Invited.
+        if action == Action::Delete
+            && let Some(to) = self.record_moves(admin, MemberAction::Forget)
+        {
+            after.records[admin] = to;
+        }
+        vec![(Answer::Done, after)]
+    }
+
+    fn leave(&self) -> Member {
+        let mut after = self.clone();
+        if let Some(admin) = self.administrator {
+            after.administrator = None;
+            if let Some(to) = self.record_moves(admin, MemberAction::Resign) {
+                after.records[admin] = to;
+            }
+            if let Some(moved) = self.invitation_moves(admin, Action::Disassociate) {
+                after.invitations[admin] = moved;
+            }
+        }
+        after
+    }
+
+    /// ListInvitations: every invitation, in every status.
+    fn listed(&self) -> Outcome {
+        let listed = (0..ADMINS)
+            .filter_map(|admin| {
+                let invitation = self.invitations[admin].as_ref()?;
+                let id = invitation.id.clone().unwrap_or_default();
+                Some((admin, id, invitation.status))
+            })
+            .collect();
+        (Answer::Invitations(listed), self.clone())
+    }
+}
+
+/// Whether `seen` is what `expected` says, learning the invitation IDs a
+/// list shows for the first time into `after`.
+fn agrees(expected: &Answer, seen: &Answer, after: &mut Member) -> bool {
+    match (expected, seen) {
+        (Answer::Refused(_), Answer::Refused(_)) => true,
+        (Answer::Invitations(expected), Answer::Invitations(seen)) => {
+            expected.len() == seen.len()
+                && expected.iter().zip(seen).all(|(e, s)| {
+                    let fits = e.0 == s.0 && e.2 == s.2 && (e.1.is_empty() || e.1 == s.1);
+                    if fits && let Some(invitation) = after.invitations[s.0].as_mut() {
+                        invitation.id = Some(s.1.clone());
+                    }
+                    fits
+                })
+        }
+        _ => expected == seen,
+    }
+}
+
+impl Model for Member {
+    type Op = Op;
+    type Answer = Answer;
+
+    fn step(&self, op: &Op, answer: &Answer) -> Vec<Member> {
+        self.outcomes(op)
+            .into_iter()
+            .filter_map(|(expected, mut after)| {
+                agrees(&expected, answer, &mut after).then_some(after)
+            })
+            .collect()
+    }
+
+    fn step_any(&self, op: &Op) -> Vec<Member> {
+        self.outcomes(op)
+            .into_iter()
+            .map(|(_, after)| after)
+            .collect()
+    }
+}
