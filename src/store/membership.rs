@@ -17,7 +17,7 @@ use aws_sdk_dynamodb::types::TransactWriteItem;
 
 use super::checks::{check_owned, names_administrator};
 use super::expr::{Item, Write, s, transact_delete, transact_put_new, transact_update};
-use super::transact::Transacted;
+use super::transact::{Transacted, again_if_cancelled};
 use super::{Store, StoreError, classify, summary};
 use crate::domain::{AcceptRefusal, AccountId, Action, MemberAction, Status};
 use crate::table;
@@ -66,6 +66,17 @@ impl Store {
     /// conditioned on what was read, so a change in between refuses it
     /// rather than being overwritten.
     pub async fn accept(
+        &self,
+        member: &AccountId,
+        administrator: &AccountId,
+        invitation_id: &str,
+        detector_id: &str,
+    ) -> Result<Result<(), AcceptRefusal>, StoreError> {
+        again_if_cancelled(|| self.accept_once(member, administrator, invitation_id, detector_id))
+            .await
+    }
+
+    async fn accept_once(
         &self,
         member: &AccountId,
         administrator: &AccountId,
@@ -137,6 +148,14 @@ impl Store {
     /// An organization member under its administrator's auto-enable `ALL`
     /// may not leave: `Ok(Err(Locked))`, after one more read.
     pub async fn disassociate(
+        &self,
+        member: &AccountId,
+        detector: &str,
+    ) -> Result<Result<(), Locked>, StoreError> {
+        again_if_cancelled(|| self.disassociate_once(member, detector)).await
+    }
+
+    async fn disassociate_once(
         &self,
         member: &AccountId,
         detector: &str,

@@ -84,7 +84,8 @@ pub enum StoreError {
     /// Throttled, timed out or unreachable after the SDK's retries.
     Transient(String),
     /// A transaction cancelled because another one held one of its items,
-    /// or throttled: nothing of it was applied.
+    /// or throttled, or a single write refused because a transaction held
+    /// its item: nothing of it was applied.
     Cancelled(String),
     /// Anything else: missing table, access denied, ...
     Other(String),
@@ -170,6 +171,15 @@ impl Store {
     /// record when it is still Invited, in one transaction; when the record
     /// is not (it was disassociated or resigned), the invitation alone goes.
     pub async fn apply(
+        &self,
+        action: Action,
+        invitee: &AccountId,
+        inviter: &AccountId,
+    ) -> Result<Outcome, StoreError> {
+        transact::again_if_cancelled(|| self.apply_once(action, invitee, inviter)).await
+    }
+
+    async fn apply_once(
         &self,
         action: Action,
         invitee: &AccountId,
@@ -353,6 +363,9 @@ fn classify<E>(error: SdkError<E>) -> StoreError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
+    if error.code() == Some("TransactionConflictException") {
+        return StoreError::Cancelled(DisplayErrorContext(&error).to_string());
+    }
     let transient = match &error {
         SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
             true
@@ -365,7 +378,6 @@ where
                     | "ThrottlingException"
                     | "InternalServerError"
                     | "ServiceUnavailable"
-                    | "TransactionConflictException"
                     // A retry of a transaction whose first attempt still runs.
                     | "TransactionInProgressException"
             )

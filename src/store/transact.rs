@@ -1,7 +1,7 @@
 //! The two multi-item requests: a `TransactWriteItems`, whose cancellation
 //! reasons (`ALL_OLD`) say which item's condition failed and what it held,
 //! and a consistent `BatchGetItem`, whose unprocessed keys are asked for
-//! again.
+//! again; and a member's change started over when a conflict cancels it.
 
 use std::collections::HashMap;
 
@@ -31,6 +31,33 @@ impl Transacted {
         match self {
             Transacted::Applied => None,
             Transacted::Refused(reasons) => reasons.get(i)?.as_ref().map(Option::as_ref),
+        }
+    }
+}
+
+/// How many times a member's own change (accept, leave, decline, delete)
+/// starts over when a concurrent transaction cancels its own.
+const CHANGE_ATTEMPTS: usize = 3;
+
+/// Runs `change` (its reads, then a write) again, after a pause, while a
+/// concurrent transaction over one of its items cancels or refuses its
+/// write: that applied nothing, so the change starts over from its reads.
+/// Still cancelled at the end, or after `SERIAL_BUDGET`: the error.
+pub(super) async fn again_if_cancelled<T, F>(mut change: impl FnMut() -> F) -> Result<T, StoreError>
+where
+    F: Future<Output = Result<T, StoreError>>,
+{
+    let started = std::time::Instant::now();
+    let mut attempt = 0;
+    loop {
+        match change().await {
+            Err(StoreError::Cancelled(_))
+                if attempt + 1 < CHANGE_ATTEMPTS && started.elapsed() < super::SERIAL_BUDGET =>
+            {
+                tokio::time::sleep(super::members::pause(attempt)).await;
+                attempt += 1;
+            }
+            ended => return ended,
         }
     }
 }

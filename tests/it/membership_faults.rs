@@ -116,3 +116,52 @@ async fn lossy(table: &TestTable) -> App {
     let lose = LoseFirstAnswer::of("TransactWriteItems");
     table.app_from(table.store_config().await.interceptor(lose), AuthMode::Iam)
 }
+
+/// A conflicting transaction that lets go before the request's next
+/// attempt: accept, leave, and delete of a declined invitation start over
+/// from their reads within the request and answer 200, applied.
+#[tokio::test]
+async fn a_conflict_that_lets_go_is_absorbed_within_the_request() {
+    let table = TestTable::new().await;
+    let (member, admin) = ("100000000420", "200000000421");
+    let id = table.invite(member, admin).await;
+    let conflicted_once = async || {
+        let once = Redirect::operation("TransactWriteItems", faulty_endpoint(Fault::Conflict));
+        let config = table.store_config().await.interceptor(once.first(1));
+        table.app_from(config, AuthMode::Iam)
+    };
+    let app = conflicted_once().await;
+    let accepted = calls::accept(
+        &app,
+        Gateway::RestV1,
+        Name::Administrator,
+        member,
+        admin,
+        &id,
+    );
+    let accepted = accepted.await;
+    let accepted_status = table.status(member, admin).await;
+    let app = conflicted_once().await;
+    let left = calls::disassociate(&app, Gateway::HttpV2, Name::Administrator, member).await;
+    let left_status = table.status(member, admin).await;
+    let healthy = table.app(AuthMode::Iam).await;
+    let declined = calls::decline(&healthy, Gateway::HttpV2, member, &[admin]).await;
+    assert_eq!(declined.status(), 200);
+    let app = conflicted_once().await;
+    let deleted = calls::delete(&app, Gateway::HttpV2, member, &[admin]).await;
+    for (response, expected) in [(&accepted, "accept"), (&left, "leave")] {
+        assert_eq!(
+            (response.status().as_u16(), body_json(response)),
+            (200, json!({})),
+            "{expected}"
+        );
+    }
+    assert_eq!(accepted_status.as_deref(), Some("Enabled"));
+    assert_eq!(left_status.as_deref(), Some("Removed"));
+    assert_eq!(
+        (deleted.status().as_u16(), body_json(&deleted)),
+        (200, json!({"unprocessedAccounts": []}))
+    );
+    assert_eq!(table.status(member, admin).await, None);
+    assert_invariants(&table).await;
+}
