@@ -7,16 +7,11 @@
 use std::time::Instant;
 
 use aws_sdk_guardduty::Client;
-use aws_sdk_guardduty::types::AccountDetail;
-use guardduty_invitations::domain::{Action, MemberAction, Status};
+use guardduty_invitations::domain::MemberAction;
 use testkit::linearizable::Call;
 use testkit::rng::Rng;
 
-use super::answers::{
-    Batch, Ended, account_answer, distinct, found_member, record, unprocessed, whole,
-};
 use super::model::{ADMINS, Answer, ORG_ADMIN, Op};
-use crate::support::calls::detector;
 
 /// Members per round.
 pub const MEMBERS: usize = 4;
@@ -46,7 +41,7 @@ impl Accounts {
         }
     }
 
-    fn admin(&self, id: &str) -> Option<usize> {
+    pub(super) fn admin(&self, id: &str) -> Option<usize> {
         self.admins.iter().position(|a| a == id)
     }
 }
@@ -88,6 +83,9 @@ pub enum Choice {
     /// An administrator's batch change of these members.
     Members(MemberAction, Vec<usize>),
     GetMembers(Vec<usize>),
+    ListMembers,
+    /// GetMemberDetectors (`false`) or UpdateMemberDetectors (`true`).
+    MemberDetectors(bool, Vec<usize>),
     /// The member's calls, with the administrator they concern.
     ListInvitations,
     Accept(usize),
@@ -95,6 +93,7 @@ pub enum Choice {
     Delete(usize),
     Leave,
     GetAdministrator,
+    CountInvitations,
 }
 
 impl Actor {
@@ -116,11 +115,11 @@ impl Actor {
         }
     }
 
-    fn now(&self) -> u64 {
+    pub(super) fn now(&self) -> u64 {
         self.started.elapsed().as_nanos() as u64
     }
 
-    fn client(&mut self) -> Client {
+    pub(super) fn client(&mut self) -> Client {
         self.calls += 1;
         self.instances[self.calls % self.instances.len()].clone()
     }
@@ -141,7 +140,7 @@ impl Actor {
             (MemberAction::Stop, 1),
             (MemberAction::Start, 1),
         ];
-        const MEMBER: [(u8, usize); 6] = [(0, 3), (1, 4), (2, 2), (3, 2), (4, 1), (5, 2)];
+        const MEMBER: [(u8, usize); 7] = [(0, 3), (1, 4), (2, 2), (3, 2), (4, 1), (5, 1), (6, 1)];
         let admin = self.rng.below(ADMINS);
         match self.role {
             Role::Admin(_) => {
@@ -149,8 +148,10 @@ impl Actor {
                 let members = (0..1 + self.rng.below(3))
                     .map(|_| self.rng.below(MEMBERS))
                     .collect();
-                match self.rng.below(5) {
+                match self.rng.below(10) {
                     0 => Choice::GetMembers(members),
+                    1 => Choice::ListMembers,
+                    2 => Choice::MemberDetectors(self.rng.chance(0.5), members),
                     _ => Choice::Members(self.rng.weighted(&ADMIN), members),
                 }
             }
@@ -160,7 +161,8 @@ impl Actor {
                 2 => Choice::Decline(admin),
                 3 => Choice::Delete(admin),
                 4 => Choice::Leave,
-                _ => Choice::GetAdministrator,
+                5 => Choice::GetAdministrator,
+                _ => Choice::CountInvitations,
             },
         }
     }
@@ -171,222 +173,15 @@ impl Actor {
             (Role::Admin(admin), Choice::GetMembers(members)) => {
                 self.get_members(admin, &members).await
             }
+            (Role::Admin(admin), Choice::ListMembers) => self.list_members(admin).await,
+            (Role::Admin(admin), Choice::MemberDetectors(update, members)) => {
+                self.member_detectors(admin, update, &members).await
+            }
             (Role::Admin(admin), Choice::Members(action, members)) => {
                 self.change_members(admin, action, &members).await
             }
             (Role::Member(member), choice) => self.member_call(member, choice).await,
             (role, choice) => panic!("{role:?} does not make {choice:?}"),
         }
-    }
-
-    async fn get_members(&mut self, admin: usize, members: &[usize]) -> Vec<Recorded> {
-        let accounts = self.accounts.clone();
-        let ids: Vec<String> = members
-            .iter()
-            .map(|m| accounts.members[*m].clone())
-            .collect();
-        let client = self.client();
-        let invoked = self.now();
-        let sent = client
-            .get_members()
-            .detector_id(detector(&accounts.admins[admin]))
-            .set_account_ids(Some(ids))
-            .send()
-            .await;
-        let returned = self.now();
-        let found = Ended::of(sent).map(|o| o.members().to_vec());
-        distinct(members)
-            .into_iter()
-            .map(|member| {
-                let answer = found_member(&found, &accounts.members[member]);
-                let op = Op::GetMember(admin);
-                record(member, "GetMembers", op, (invoked, returned), answer)
-            })
-            .collect()
-    }
-
-    async fn change_members(
-        &mut self,
-        admin: usize,
-        action: MemberAction,
-        members: &[usize],
-    ) -> Vec<Recorded> {
-        let accounts = self.accounts.clone();
-        let ids: Vec<String> = members
-            .iter()
-            .map(|m| accounts.members[*m].clone())
-            .collect();
-        let detector_id = detector(&accounts.admins[admin]);
-        let client = self.client();
-        let invoked = self.now();
-        let (name, sent): (_, Batch) = match action {
-            MemberAction::Create => {
-                let details = ids.iter().map(|m| {
-                    let email = format!("{m}@example.com");
-                    AccountDetail::builder().account_id(m).email(email).build()
-                });
-                let details = details.collect();
-                let sent = client
-                    .create_members()
-                    .detector_id(&detector_id)
-                    .set_account_details(Some(details))
-                    .send()
-                    .await;
-                (
-                    "CreateMembers",
-                    unprocessed(sent, |o| o.unprocessed_accounts()),
-                )
-            }
-            MemberAction::Invite => {
-                let sent = client.invite_members().detector_id(&detector_id);
-                let sent = sent.set_account_ids(Some(ids)).send().await;
-                (
-                    "InviteMembers",
-                    unprocessed(sent, |o| o.unprocessed_accounts()),
-                )
-            }
-            MemberAction::Disassociate => {
-                let sent = client.disassociate_members().detector_id(&detector_id);
-                let sent = sent.set_account_ids(Some(ids)).send().await;
-                (
-                    "DisassociateMembers",
-                    unprocessed(sent, |o| o.unprocessed_accounts()),
-                )
-            }
-            MemberAction::Delete => {
-                let sent = client.delete_members().detector_id(&detector_id);
-                let sent = sent.set_account_ids(Some(ids)).send().await;
-                (
-                    "DeleteMembers",
-                    unprocessed(sent, |o| o.unprocessed_accounts()),
-                )
-            }
-            MemberAction::Stop => {
-                let sent = client.stop_monitoring_members().detector_id(&detector_id);
-                let sent = sent.set_account_ids(Some(ids)).send().await;
-                (
-                    "StopMonitoringMembers",
-                    unprocessed(sent, |o| o.unprocessed_accounts()),
-                )
-            }
-            _ => {
-                let sent = client.start_monitoring_members().detector_id(&detector_id);
-                let sent = sent.set_account_ids(Some(ids)).send().await;
-                (
-                    "StartMonitoringMembers",
-                    unprocessed(sent, |o| o.unprocessed_accounts()),
-                )
-            }
-        };
-        let returned = self.now();
-        distinct(members)
-            .into_iter()
-            .map(|member| {
-                let answer = account_answer(&sent, &accounts.members[member]);
-                let op = Op::Admin(admin, action);
-                record(member, name, op, (invoked, returned), answer)
-            })
-            .collect()
-    }
-
-    async fn member_call(&mut self, member: usize, choice: Choice) -> Vec<Recorded> {
-        let client = self.client();
-        let accounts = self.accounts.clone();
-        let me = accounts.members[member].as_str();
-        let admin = match choice {
-            Choice::Accept(a) | Choice::Decline(a) | Choice::Delete(a) => a,
-            _ => 0,
-        };
-        let inviter_id = accounts.admins[admin].as_str();
-        let inviter = vec![inviter_id.to_owned()];
-        let invoked = self.now();
-        let (name, op, answer) = match choice {
-            Choice::ListInvitations => {
-                let sent = Ended::of(client.list_invitations().send().await);
-                let listed = sent.map(|o| self.listed(o.invitations()));
-                ("ListInvitations", Op::ListInvitations, whole(listed))
-            }
-            Choice::Accept(_) => {
-                // The ID last listed, maybe stale by now.
-                let id = self.seen_ids[admin]
-                    .clone()
-                    .unwrap_or_else(|| "unlisted".into());
-                let sent = client
-                    .accept_administrator_invitation()
-                    .detector_id(detector(me))
-                    .administrator_id(inviter_id)
-                    .invitation_id(&id)
-                    .send()
-                    .await;
-                let answer = whole(Ended::of(sent).map(|_| Answer::Done));
-                (
-                    "AcceptAdministratorInvitation",
-                    Op::Accept(admin, id),
-                    answer,
-                )
-            }
-            Choice::Decline(_) => {
-                let sent = client.decline_invitations().set_account_ids(Some(inviter));
-                let sent = unprocessed(sent.send().await, |o| o.unprocessed_accounts());
-                let answer = account_answer(&sent, inviter_id);
-                (
-                    "DeclineInvitations",
-                    Op::Invitation(admin, Action::Decline),
-                    answer,
-                )
-            }
-            Choice::Delete(_) => {
-                let sent = client.delete_invitations().set_account_ids(Some(inviter));
-                let sent = unprocessed(sent.send().await, |o| o.unprocessed_accounts());
-                let answer = account_answer(&sent, inviter_id);
-                (
-                    "DeleteInvitations",
-                    Op::Invitation(admin, Action::Delete),
-                    answer,
-                )
-            }
-            Choice::Leave => {
-                let sent = client.disassociate_from_administrator_account();
-                let sent = sent.detector_id(detector(me)).send().await;
-                let answer = whole(Ended::of(sent).map(|_| Answer::Done));
-                ("DisassociateFromAdministratorAccount", Op::Leave, answer)
-            }
-            Choice::GetAdministrator => {
-                let sent = client.get_administrator_account();
-                let sent = sent.detector_id(detector(me)).send().await;
-                let answer = Ended::of(sent).map(|o| {
-                    let id = o.administrator().and_then(|a| a.account_id());
-                    Answer::Administrator(id.and_then(|id| accounts.admin(id)))
-                });
-                (
-                    "GetAdministratorAccount",
-                    Op::GetAdministrator,
-                    whole(answer),
-                )
-            }
-            choice => panic!("a member does not make {choice:?}"),
-        };
-        let returned = self.now();
-        vec![record(member, name, op, (invoked, returned), answer)]
-    }
-
-    /// ListInvitations' answer, its IDs kept for later accepts.
-    fn listed(&mut self, invitations: &[aws_sdk_guardduty::types::Invitation]) -> Answer {
-        let mut listed = Vec::new();
-        for invitation in invitations {
-            let inviter = invitation.account_id().unwrap_or_default();
-            let Some(admin) = self.accounts.admin(inviter) else {
-                continue;
-            };
-            let id = invitation.invitation_id().unwrap_or_default().to_owned();
-            self.seen_ids[admin] = Some(id.clone());
-            let raw = invitation.relationship_status().unwrap_or_default();
-            let Some(status) = Status::parse(raw) else {
-                // Never what the model expects of a read.
-                return Answer::Refused(format!("unknown invitation status {raw:?}"));
-            };
-            listed.push((admin, id, status));
-        }
-        Answer::Invitations(listed)
     }
 }

@@ -9,8 +9,10 @@
 //! `./scripts/soak [--seconds N] [--seed S]` runs `soak::soak` with
 //! `SOAK_SECONDS` and `SOAK_SEED`; the test suite runs it briefly.
 
+mod admin;
 mod answers;
 mod clients;
+mod member;
 mod model;
 mod report;
 mod teeth;

@@ -24,8 +24,11 @@ pub const ORG_ADMIN: usize = 2;
 pub enum Op {
     /// An administrator's change of its record of the member.
     Admin(usize, MemberAction),
-    /// An administrator's GetMembers of the member.
+    /// An administrator's GetMembers or ListMembers of the member.
     GetMember(usize),
+    /// An administrator's GetMemberDetectors or UpdateMemberDetectors of
+    /// the member: done only while it is associated.
+    MemberDetector(usize),
     /// The member's AcceptAdministratorInvitation with this invitation ID.
     Accept(usize, String),
     /// The member's DeclineInvitations / DeleteInvitations of one inviter.
@@ -34,6 +37,7 @@ pub enum Op {
     Leave,
     ListInvitations,
     GetAdministrator,
+    CountInvitations,
 }
 
 /// What a call answered for the member.
@@ -45,6 +49,7 @@ pub enum Answer {
     /// The invitations listed: inviter, invitation ID, status.
     Invitations(Vec<(usize, String, Status)>),
     Administrator(Option<usize>),
+    Count(i32),
 }
 
 /// An invitation as far as the calls have shown it: its ID is learnt from
@@ -105,11 +110,16 @@ impl Member {
                 None => vec![refused()],
             },
             Op::GetMember(admin) => vec![(Answer::Member(self.records[*admin]), self.clone())],
+            Op::MemberDetector(admin) => match self.records[*admin] {
+                Some(status) if status.is_associated() => vec![done(self.clone())],
+                _ => vec![refused()],
+            },
             Op::Accept(admin, id) => self.accept(*admin, id),
             Op::Invitation(admin, action) => self.invitee_change(*admin, *action),
             Op::Leave => vec![done(self.leave())],
             Op::ListInvitations => vec![self.listed()],
             Op::GetAdministrator => vec![(Answer::Administrator(self.administrator), self.clone())],
+            Op::CountInvitations => vec![(Answer::Count(self.counted()), self.clone())],
         }
     }
 
@@ -244,6 +254,12 @@ impl Member {
             }
         }
         after
+    }
+
+    /// GetInvitationsCount: every invitation but the accepted one.
+    fn counted(&self) -> i32 {
+        let pending = self.invitations.iter().flatten();
+        pending.filter(|i| i.status != Status::Enabled).count() as i32
     }
 
     /// ListInvitations: every invitation, in every status.

@@ -44,22 +44,26 @@ impl Report {
             plan.layer.hold,
             plan.layer.throttle * 100.0
         )];
-        let mut by_operation: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
+        // Per operation: how long each call took, and how many had an
+        // unknown outcome.
+        let mut by_operation: BTreeMap<&str, (Vec<u64>, usize)> = BTreeMap::new();
         let mut unknown: BTreeMap<&str, usize> = BTreeMap::new();
         for (_, r) in recorded {
-            by_operation.entry(r.operation).or_default().push(r.took);
+            let entry = by_operation.entry(r.operation).or_default();
+            entry.0.push(r.took);
             if let Some(how) = r.unknown {
+                entry.1 += 1;
                 *unknown.entry(how).or_default() += 1;
             }
         }
         lines.push(format!(
-            "{:<40} {:>7} {:>9} {:>9}",
-            "operation (per account)", "calls", "p50 ms", "p99 ms"
+            "{:<40} {:>7} {:>9} {:>9} {:>8}",
+            "operation (per account)", "calls", "p50 ms", "p99 ms", "unknown"
         ));
-        for (operation, took) in &mut by_operation {
+        for (operation, (took, unknown)) in &mut by_operation {
             took.sort_unstable();
             lines.push(format!(
-                "{operation:<40} {:>7} {:>9.1} {:>9.1}",
+                "{operation:<40} {:>7} {:>9.1} {:>9.1} {unknown:>8}",
                 took.len(),
                 percentile(took, 0.5),
                 percentile(took, 0.99)
