@@ -21,23 +21,22 @@ use std::time::Instant;
 use aws_sdk_dynamodb::types::TransactWriteItem;
 
 use super::changes::Seen;
-use super::checks::{check_owned, detector_key, not_a_member};
-use super::detector::{Ensure, ensure_detector};
-use super::expr::{Item, s, status_value, transact_delete_any, transact_put_new, transact_update};
+use super::checks::detector_key;
+use super::detector::Ensure;
+use super::expr::Item;
 use super::members::{ATTEMPTS, pause};
-use super::organization::{check_admin, condition, org_account};
+use super::organization::org_account;
 use super::records::record_keys;
 use super::transact::Transacted;
-use super::{SERIAL_BUDGET, Store, StoreError, summary};
+use super::{SERIAL_BUDGET, Store, StoreError};
 use crate::domain::organization::Organization;
 use crate::domain::{AccountId, DetectorId, MemberStatus, Outcome, Reason};
 use crate::table;
 
-/// DynamoDB's bound on the items of one transaction.
-const MAX_ITEMS: usize = 100;
-/// The items every enrolling transaction adds: the organization, the
-/// administrator's detector and membership checks, the summary.
-const SHARED_ITEMS: usize = 4;
+mod items;
+
+pub use items::{Checked, Enrolling, Enrollment, enroll_items, per_transaction, transaction};
+use items::{MAX_ITEMS, MEMBERS_CHECK, SHARED_ITEMS};
 
 /// What became of one account.
 #[derive(Debug)]
@@ -220,43 +219,6 @@ impl Store {
     }
 }
 
-/// Whose enrollments a transaction checks: the administrator, its
-/// detector, its `MEMBER_LIMIT`.
-pub struct Checked<'a> {
-    pub admin: &'a AccountId,
-    pub detector: &'a str,
-    pub limit: i64,
-}
-
-/// One enrolling transaction: the accounts' `items` (each account's from
-/// [`enroll_items`]), then the checks on the administrator in the order
-/// [`refusals`] reads them, then the summary's change by `delta` (within
-/// the limit), if any. The benchmark's floors send the very same.
-pub fn transaction(
-    table: &str,
-    checked: &Checked<'_>,
-    mut items: Vec<TransactWriteItem>,
-    delta: (i64, i64),
-) -> Vec<TransactWriteItem> {
-    items.push(check_admin(table, checked.admin));
-    items.push(check_owned(table, checked.admin, checked.detector));
-    items.push(not_a_member(table, checked.admin));
-    if delta != (0, 0) {
-        items.push(summary::change_within(
-            table,
-            checked.admin,
-            delta,
-            checked.limit,
-        ));
-    }
-    items
-}
-
-/// How many enrollments of `items_each` items one transaction takes.
-pub fn per_transaction(items_each: usize) -> usize {
-    (MAX_ITEMS - SHARED_ITEMS) / items_each
-}
-
 /// Marks every pending account with `reason`.
 fn done_all(results: &mut [Option<Enrolled>], pending: &[usize], reason: Reason) {
     for &i in pending {
@@ -290,104 +252,6 @@ fn plan(
         },
     };
     Ok((from, detector))
-}
-
-/// One enrollment: who enrolls whom, with what e-mail and detector, from
-/// which record status (`None`: no record).
-pub struct Enrolling<'a> {
-    pub admin: &'a AccountId,
-    pub member: &'a AccountId,
-    pub email: &'a str,
-    pub detector: Ensure<'a>,
-    pub from: Option<MemberStatus>,
-}
-
-/// The writes of one enrollment and what they add to the summary.
-pub struct Enrollment {
-    /// In this order: the record, the membership item, the member's
-    /// detector, the check of the member's own summary where it had a
-    /// detector (at [`MEMBERS_CHECK`]), and, when the record was invited
-    /// once, the invitation deleted.
-    pub items: Vec<TransactWriteItem>,
-    pub delta: (i64, i64),
-    pub checks_members: bool,
-}
-
-/// Where an enrollment's check of the member's own summary is, if made.
-const MEMBERS_CHECK: usize = 3;
-
-/// The items of one enrollment (see [`Enrollment`]).
-pub fn enroll_items(table: &str, enrolling: &Enrolling<'_>, now: &str) -> Enrollment {
-    let Enrolling {
-        admin,
-        member,
-        email,
-        detector,
-        from,
-    } = *enrolling;
-    let detector_id = detector.id();
-    let enabled = status_value(MemberStatus::Enabled);
-    let via = s(table::ORGANIZATION);
-    let record = match from {
-        None => {
-            let mut item: Item = HashMap::from(table::record_key(admin, member));
-            item.extend([
-                (table::STATUS.to_owned(), enabled),
-                (table::EMAIL.to_owned(), s(email)),
-                (table::DETECTOR_ID.to_owned(), s(detector_id)),
-                (table::VIA.to_owned(), via.clone()),
-                (table::UPDATED_AT.to_owned(), s(now)),
-            ]);
-            transact_put_new(item, table)
-        }
-        Some(status) => {
-            let write = condition(
-                "#status = :from",
-                &[("#status", table::STATUS)],
-                &[(":from", status_value(status))],
-            )
-            .set(table::STATUS, enabled)
-            .set(table::EMAIL, s(email))
-            .set(table::DETECTOR_ID, s(detector_id))
-            .set(table::VIA, via.clone())
-            .set(table::UPDATED_AT, s(now))
-            .remove(table::INVITATION_ID)
-            .remove(table::INVITED_AT);
-            transact_update(
-                write,
-                table,
-                HashMap::from(table::record_key(admin, member)),
-            )
-        }
-    };
-    let mut membership: Item = HashMap::from(table::membership_key(member));
-    membership.extend([
-        (table::ADMINISTRATOR.to_owned(), s(admin.as_str())),
-        (table::VIA.to_owned(), via),
-        (table::ACCEPTED_AT.to_owned(), s(now)),
-    ]);
-    let mut items = vec![
-        record,
-        transact_put_new(membership, table),
-        ensure_detector(table, member, detector, now),
-    ];
-    let checks_members = matches!(detector, Ensure::Kept(_));
-    if checks_members {
-        items.push(summary::no_active_members(table, member));
-    }
-    if from.is_some_and(|status| status != MemberStatus::Created) {
-        items.push(transact_delete_any(
-            table,
-            HashMap::from(table::key(member, admin)),
-        ));
-    }
-    let members = i64::from(from.is_none());
-    let active = i64::from(from.is_none_or(|status| !status.is_active()));
-    Enrollment {
-        items,
-        delta: (members, active),
-        checks_members,
-    }
 }
 
 /// The accounts in groups that fit one transaction with the shared items.
