@@ -25,6 +25,15 @@ macro_rules! batch {
     };
 }
 
+/// What an administrator's batch call does.
+#[derive(Clone, Copy, Debug)]
+pub enum Batched {
+    Change(MemberAction),
+    GetDetectors,
+    /// UpdateMemberDetectors, turning S3 data events on.
+    UpdateDetectors,
+}
+
 impl Actor {
     fn member_ids(&self, members: &[usize]) -> Vec<String> {
         let ids = members.iter().map(|m| self.accounts.members[*m].clone());
@@ -85,46 +94,32 @@ impl Actor {
         self.per_member(&everyone, named, times, |m| found_member(&found, m))
     }
 
-    /// GetMemberDetectors, or UpdateMemberDetectors turning S3 data events
-    /// on: either is done only for the caller's associated members.
-    pub(super) async fn member_detectors(
+    /// A batch call of `members`: a change of their records, or one of
+    /// their detectors (done only for the caller's associated members).
+    pub(super) async fn batch_call(
         &mut self,
         admin: usize,
-        update: bool,
+        call: Batched,
         members: &[usize],
     ) -> Vec<Recorded> {
         let ids = self.member_ids(members);
         let detector_id = detector(&self.accounts.admins[admin]);
         let client = self.client();
         let invoked = self.now();
-        let (name, sent): (_, Batch) = if update {
-            let feature = MemberFeaturesConfiguration::builder()
-                .name(OrgFeature::S3DataEvents)
-                .status(FeatureStatus::Enabled)
-                .build();
-            let builder = client.update_member_detectors().features(feature);
-            ("UpdateMemberDetectors", batch!(builder, &detector_id, ids))
-        } else {
-            let builder = client.get_member_detectors();
-            ("GetMemberDetectors", batch!(builder, &detector_id, ids))
-        };
-        let times = (invoked, self.now());
-        let named = (name, Op::MemberDetector(admin));
-        self.per_member(members, named, times, |m| account_answer(&sent, m))
-    }
-
-    pub(super) async fn change_members(
-        &mut self,
-        admin: usize,
-        action: MemberAction,
-        members: &[usize],
-    ) -> Vec<Recorded> {
-        let ids = self.member_ids(members);
-        let detector_id = detector(&self.accounts.admins[admin]);
-        let client = self.client();
-        let invoked = self.now();
-        let (name, sent): (_, Batch) = match action {
-            MemberAction::Create => {
+        let (name, sent): (_, Batch) = match call {
+            Batched::UpdateDetectors => {
+                let feature = MemberFeaturesConfiguration::builder()
+                    .name(OrgFeature::S3DataEvents)
+                    .status(FeatureStatus::Enabled)
+                    .build();
+                let builder = client.update_member_detectors().features(feature);
+                ("UpdateMemberDetectors", batch!(builder, &detector_id, ids))
+            }
+            Batched::GetDetectors => {
+                let builder = client.get_member_detectors();
+                ("GetMemberDetectors", batch!(builder, &detector_id, ids))
+            }
+            Batched::Change(MemberAction::Create) => {
                 let details = ids.iter().map(|m| {
                     let email = format!("{m}@example.com");
                     AccountDetail::builder().account_id(m).email(email).build()
@@ -138,29 +133,32 @@ impl Actor {
                 let sent = unprocessed(sent, |o| o.unprocessed_accounts());
                 ("CreateMembers", sent)
             }
-            MemberAction::Invite => {
+            Batched::Change(MemberAction::Invite) => {
                 let builder = client.invite_members();
                 ("InviteMembers", batch!(builder, &detector_id, ids))
             }
-            MemberAction::Disassociate => {
+            Batched::Change(MemberAction::Disassociate) => {
                 let builder = client.disassociate_members();
                 ("DisassociateMembers", batch!(builder, &detector_id, ids))
             }
-            MemberAction::Delete => {
+            Batched::Change(MemberAction::Delete) => {
                 let builder = client.delete_members();
                 ("DeleteMembers", batch!(builder, &detector_id, ids))
             }
-            MemberAction::Stop => {
+            Batched::Change(MemberAction::Stop) => {
                 let builder = client.stop_monitoring_members();
                 ("StopMonitoringMembers", batch!(builder, &detector_id, ids))
             }
-            _ => {
+            Batched::Change(_) => {
                 let builder = client.start_monitoring_members();
                 ("StartMonitoringMembers", batch!(builder, &detector_id, ids))
             }
         };
         let times = (invoked, self.now());
-        let named = (name, Op::Admin(admin, action));
-        self.per_member(members, named, times, |m| account_answer(&sent, m))
+        let op = match call {
+            Batched::Change(action) => Op::Admin(admin, action),
+            _ => Op::MemberDetector(admin),
+        };
+        self.per_member(members, (name, op), times, |m| account_answer(&sent, m))
     }
 }

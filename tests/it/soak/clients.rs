@@ -11,6 +11,7 @@ use guardduty_invitations::domain::MemberAction;
 use testkit::linearizable::Call;
 use testkit::rng::Rng;
 
+use super::admin::Batched;
 use super::model::{ADMINS, Answer, ORG_ADMIN, Op};
 
 /// Members per round.
@@ -80,12 +81,10 @@ pub struct Actor {
 /// One operation of the mix.
 #[derive(Clone, Debug)]
 pub enum Choice {
-    /// An administrator's batch change of these members.
-    Members(MemberAction, Vec<usize>),
+    /// An administrator's batch call of these members.
+    Members(Batched, Vec<usize>),
     GetMembers(Vec<usize>),
     ListMembers,
-    /// GetMemberDetectors (`false`) or UpdateMemberDetectors (`true`).
-    MemberDetectors(bool, Vec<usize>),
     /// The member's calls, with the administrator they concern.
     ListInvitations,
     Accept(usize),
@@ -148,12 +147,14 @@ impl Actor {
                 let members = (0..1 + self.rng.below(3))
                     .map(|_| self.rng.below(MEMBERS))
                     .collect();
-                match self.rng.below(10) {
-                    0 => Choice::GetMembers(members),
-                    1 => Choice::ListMembers,
-                    2 => Choice::MemberDetectors(self.rng.chance(0.5), members),
-                    _ => Choice::Members(self.rng.weighted(&ADMIN), members),
-                }
+                let call = match self.rng.below(10) {
+                    0 => return Choice::GetMembers(members),
+                    1 => return Choice::ListMembers,
+                    2 if self.rng.chance(0.5) => Batched::UpdateDetectors,
+                    2 => Batched::GetDetectors,
+                    _ => Batched::Change(self.rng.weighted(&ADMIN)),
+                };
+                Choice::Members(call, members)
             }
             Role::Member(_) => match self.rng.weighted(&MEMBER) {
                 0 => Choice::ListInvitations,
@@ -174,11 +175,8 @@ impl Actor {
                 self.get_members(admin, &members).await
             }
             (Role::Admin(admin), Choice::ListMembers) => self.list_members(admin).await,
-            (Role::Admin(admin), Choice::MemberDetectors(update, members)) => {
-                self.member_detectors(admin, update, &members).await
-            }
-            (Role::Admin(admin), Choice::Members(action, members)) => {
-                self.change_members(admin, action, &members).await
+            (Role::Admin(admin), Choice::Members(call, members)) => {
+                self.batch_call(admin, call, &members).await
             }
             (Role::Member(member), choice) => self.member_call(member, choice).await,
             (role, choice) => panic!("{role:?} does not make {choice:?}"),

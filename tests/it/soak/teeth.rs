@@ -12,6 +12,7 @@ use guardduty_invitations::table;
 use testkit::conflicts::{ConflictLayer, Settings};
 use testkit::linearizable::{Verdict, check};
 
+use super::admin::Batched;
 use super::client;
 use super::clients::{Accounts, Actor, Choice, Recorded, Role};
 use super::model::{Member, Op};
@@ -38,7 +39,11 @@ async fn two_accepts(watch: &Watch, table: &TestTable, round: usize) -> Vec<Reco
     let mut calls = Vec::new();
     for admin in &mut admins {
         for action in [MemberAction::Create, MemberAction::Invite] {
-            calls.extend(admin.perform(Choice::Members(action, vec![0])).await);
+            calls.extend(
+                admin
+                    .perform(Choice::Members(Batched::Change(action), vec![0]))
+                    .await,
+            );
         }
     }
     for choice in [
