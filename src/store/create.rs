@@ -68,9 +68,16 @@ impl Store {
                 let enrolled = self
                     .enroll(administrator, detector, &given, Some((org, found)))
                     .await?;
+                let last = attempt + 1 == ATTEMPTS;
                 for (result, enrolled) in results.iter_mut().zip(enrolled) {
-                    if let Enrolled::Done(done) = enrolled {
-                        *result = Some(done);
+                    match enrolled {
+                        // Disabled between the read and the enrollment's
+                        // commit: created next, as by any administrator
+                        // (the organization is read on the first attempt
+                        // only).
+                        Enrolled::Done(Ok(Outcome::Unprocessed(Reason::NotOrgAdmin))) if !last => {}
+                        Enrolled::Done(done) => *result = Some(done),
+                        Enrolled::NotInOrganization => {}
                     }
                 }
                 continue;

@@ -3,7 +3,9 @@
 //! nothing of a new designation; an enrollment brings back no detector
 //! deleted meanwhile; room that a refused account leaves goes to the next
 //! one; UpdateMemberDetectors changes no ex-member's detector; a member
-//! enrolled again gets the e-mail it is enrolled with. Enable reads once.
+//! enrolled again gets the e-mail it is enrolled with; CreateMembers whose
+//! caller is disabled between its read and its commit creates the member
+//! as any administrator would. Enable reads once.
 
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use guardduty_invitations::api::identity::AuthMode;
@@ -17,6 +19,7 @@ use serde_json::json;
 
 use crate::support::calls::{self, Members, detector};
 use crate::support::events::{Gateway, body_json};
+use crate::support::faults::HoldFirst;
 use crate::support::invariants::assert_invariants;
 use crate::support::org::{ADMIN, MANAGEMENT, active, call, disable, enable, snapshot, sync};
 use crate::support::{TestTable, account};
@@ -233,5 +236,44 @@ async fn enable_reads_once_and_writes_once() {
     );
     // The designation made the administrator's detector.
     assert!(table.item(ADMIN, table::DETECTOR).await.is_some());
+    assert_invariants(&table).await;
+}
+
+/// Found by the soak: the enrollment's commit refused by the Disable that
+/// came after its read answered "not the organization's administrator",
+/// which no order of the two calls gives.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_members_disabled_between_read_and_commit_creates_the_member() {
+    let table = TestTable::new().await;
+    let app = table.app(AuthMode::Iam).await;
+    let member = "500000000171";
+    sync(&table, &snapshot(&[active(member)])).await;
+    table.detector(ADMIN).await;
+    assert_eq!(
+        enable(&app, Gateway::RestV1, MANAGEMENT, ADMIN).await.0,
+        200
+    );
+    let (hold, reached, go) = HoldFirst::of("TransactWriteItems");
+    let held = table.app_from(table.store_config().await.interceptor(hold), AuthMode::Iam);
+    let details = [(member, "m@example.com")];
+    let create = tokio::spawn(async move {
+        calls::create_members(&held, Gateway::HttpV2, ADMIN, &details).await
+    });
+    let waited = tokio::task::spawn_blocking(move || reached.recv());
+    waited
+        .await
+        .unwrap()
+        .expect("the enrollment's transaction held");
+    assert_eq!(
+        disable(&app, Gateway::RestV1, MANAGEMENT, ADMIN).await.0,
+        200
+    );
+    go.send(()).unwrap();
+    let created = create.await.unwrap();
+    assert_eq!(
+        (created.status().as_u16(), body_json(&created)),
+        (200, json!({"unprocessedAccounts": []}))
+    );
+    assert_eq!(record(&app, member).await.0, "Created");
     assert_invariants(&table).await;
 }

@@ -264,3 +264,62 @@ impl Intercept for Redirect {
         Ok(())
     }
 }
+
+/// Holds the first request of one DynamoDB operation until the test lets
+/// it go: what the test does meanwhile lands between a call's reads and
+/// its write. Its test runs on a multi-threaded runtime (this blocks one
+/// worker).
+#[derive(Debug)]
+pub struct HoldFirst {
+    operation: &'static str,
+    reached: std::sync::Mutex<Option<std::sync::mpsc::Sender<()>>>,
+    go: std::sync::Mutex<std::sync::mpsc::Receiver<()>>,
+}
+
+impl HoldFirst {
+    /// The interceptor, the signal that the request is held, and the
+    /// sender that lets it go.
+    pub fn of(
+        operation: &'static str,
+    ) -> (
+        Self,
+        std::sync::mpsc::Receiver<()>,
+        std::sync::mpsc::Sender<()>,
+    ) {
+        let (reached, held) = std::sync::mpsc::channel();
+        let (go, wait) = std::sync::mpsc::channel();
+        let hold = Self {
+            operation,
+            reached: std::sync::Mutex::new(Some(reached)),
+            go: std::sync::Mutex::new(wait),
+        };
+        (hold, held, go)
+    }
+}
+
+impl Intercept for HoldFirst {
+    fn name(&self) -> &'static str {
+        "HoldFirst"
+    }
+
+    fn read_before_transmit(
+        &self,
+        context: &aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
+        let target = context.request().headers().get("x-amz-target");
+        if !target
+            .unwrap_or_default()
+            .ends_with(&format!(".{}", self.operation))
+        {
+            return Ok(());
+        }
+        let reached = self.reached.lock().unwrap().take();
+        if let Some(reached) = reached {
+            reached.send(())?;
+            self.go.lock().unwrap().recv()?;
+        }
+        Ok(())
+    }
+}
