@@ -63,6 +63,8 @@ pub struct Recorded {
 pub enum Role {
     Admin(usize),
     Member(usize),
+    /// The organization's management account.
+    Management,
 }
 
 /// One client: its account, a GuardDuty client per function instance
@@ -93,6 +95,10 @@ pub enum Choice {
     Leave,
     GetAdministrator,
     CountInvitations,
+    /// The management account's calls.
+    Enable,
+    Disable,
+    ListAdmins,
 }
 
 impl Actor {
@@ -156,6 +162,11 @@ impl Actor {
                 };
                 Choice::Members(call, members)
             }
+            Role::Management => match self.rng.below(3) {
+                0 => Choice::Enable,
+                1 => Choice::Disable,
+                _ => Choice::ListAdmins,
+            },
             Role::Member(_) => match self.rng.weighted(&MEMBER) {
                 0 => Choice::ListInvitations,
                 1 => Choice::Accept(admin),
@@ -179,6 +190,7 @@ impl Actor {
                 self.batch_call(admin, call, &members).await
             }
             (Role::Member(member), choice) => self.member_call(member, choice).await,
+            (Role::Management, choice) => self.management_call(choice).await,
             (role, choice) => panic!("{role:?} does not make {choice:?}"),
         }
     }

@@ -12,6 +12,7 @@
 mod admin;
 mod answers;
 mod clients;
+mod management;
 mod member;
 mod model;
 mod report;
@@ -26,6 +27,7 @@ use aws_sdk_guardduty::config::{BehaviorVersion, Credentials, Region};
 use testkit::conflicts::{ConflictLayer, Settings};
 use testkit::linearizable::check_partitions;
 
+use guardduty_invitations::domain::organization::AdminStatus;
 use guardduty_invitations::store::mirror::Snapshot;
 
 use self::clients::{Accounts, Actor, DELEGATED_ADMIN, MANAGEMENT, MEMBERS, Recorded, Role};
@@ -87,13 +89,14 @@ fn client(watch: &Watch, account: &str) -> aws_sdk_guardduty::Client {
     aws_sdk_guardduty::Client::from_conf(config)
 }
 
-/// Who the clients are: one per administrator, the others members (a
-/// member may have two clients).
+/// Who the clients are: one per administrator, the management account,
+/// the others members (a member may have two clients).
 fn roles(clients: usize) -> Vec<Role> {
     (0..clients)
         .map(|i| match i {
             i if i < ADMINS => Role::Admin(i),
-            i => Role::Member((i - ADMINS) % MEMBERS),
+            i if i == ADMINS => Role::Management,
+            i => Role::Member((i - ADMINS - 1) % MEMBERS),
         })
         .collect()
 }
@@ -118,6 +121,23 @@ async fn organization(table: &TestTable, rounds: usize) {
     designated.expect("designated");
 }
 
+/// Before a round: the delegated administrator designated again, whatever
+/// the last round's management account left (each history starts there).
+async fn designated(table: &TestTable) {
+    let store = table.store();
+    let (management, admin) = (account(MANAGEMENT), account(DELEGATED_ADMIN));
+    loop {
+        let org = store.organization().await.expect("the organization");
+        let designation = org.expect("mirrored").admin.map(|(_, status)| status);
+        let done = match designation {
+            Some(AdminStatus::Enabled) => return,
+            Some(_) => store.disable_admin(&management, &admin).await.map(drop),
+            None => store.enable_admin(&management, &admin).await.map(drop),
+        };
+        done.expect("the designation");
+    }
+}
+
 /// Runs `plan` over `table` through `watches` (whose DynamoDB is `layer`).
 pub async fn run(
     plan: &Plan,
@@ -130,6 +150,7 @@ pub async fn run(
     let started = Instant::now();
     let mut recorded: Vec<(usize, Recorded)> = Vec::new();
     for round in 0..rounds {
+        designated(table).await;
         let accounts = Arc::new(Accounts::of_round(round));
         for id in accounts.admins.iter().chain(&accounts.members) {
             table.detector(id).await;
@@ -142,6 +163,7 @@ pub async fn run(
                 let account = match role {
                     Role::Admin(a) => accounts.admins[a].clone(),
                     Role::Member(m) => accounts.members[m].clone(),
+                    Role::Management => MANAGEMENT.to_owned(),
                 };
                 let instances = watches.iter().map(|w| client(w, &account)).collect();
                 let seed = plan.seed ^ ((round as u64) << 32) ^ i as u64;

@@ -7,17 +7,30 @@
 //! allowed comes from the tables the code uses, `MEMBER_TRANSITIONS` for
 //! the record and `TRANSITIONS` for the invitation; what ties them (one
 //! administrator per member, accepting needs the record Invited, the
-//! organization's enrollment) is written out here.
+//! organization's enrollment and its end by Disable) is written out here.
 
 use guardduty_invitations::domain::{Action, MemberAction, MemberStatus, Status};
 use testkit::linearizable::Model;
 
 /// The soak's administrators, by index.
 pub const ADMINS: usize = 3;
-/// The one that is the organization's delegated administrator: its
-/// CreateMembers enrolls (every member is an account of the organization,
-/// auto-enable `NONE`), and it never invites.
+/// The one the management account designates as the organization's
+/// delegated administrator: while it is, its CreateMembers enrolls (every
+/// member is an account of the organization, auto-enable `NONE`); while
+/// it is not, it is an administrator like the others.
 pub const ORG_ADMIN: usize = 2;
+
+/// The delegated administrator's designation, as each member's history
+/// sees it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Designation {
+    #[default]
+    Enabled,
+    /// Disabled, with organization memberships still to end: only a
+    /// Disable ends them.
+    DisableInProgress,
+    Disabled,
+}
 
 /// One call's effect on one member, as the soak records it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,6 +48,11 @@ pub enum Op {
     Invitation(usize, Action),
     /// DisassociateFromAdministratorAccount.
     Leave,
+    /// The management account's Enable, Disable and
+    /// ListOrganizationAdminAccounts of `ORG_ADMIN`.
+    Enable,
+    Disable,
+    ListAdmins,
     ListInvitations,
     GetAdministrator,
     CountInvitations,
@@ -50,6 +68,8 @@ pub enum Answer {
     Invitations(Vec<(usize, String, Status)>),
     Administrator(Option<usize>),
     Count(i32),
+    /// ListOrganizationAdminAccounts: `ORG_ADMIN`'s status, if listed.
+    Designation(Option<Designation>),
 }
 
 /// An invitation as far as the calls have shown it: its ID is learnt from
@@ -66,6 +86,10 @@ pub struct Member {
     pub records: [Option<MemberStatus>; ADMINS],
     pub invitations: [Option<Invitation>; ADMINS],
     pub administrator: Option<usize>,
+    pub designation: Designation,
+    /// `ORG_ADMIN`'s record came from an enrollment: only CreateMembers
+    /// associates it again, and a Disable ends it.
+    pub through_organization: bool,
 }
 
 /// A possible outcome: the answer it gives (`None`: any refusal) and the
@@ -94,8 +118,17 @@ impl Member {
         allowed.then(|| transition.to.map(|status| Invitation { status, id }))
     }
 
-    /// Every way `op` can go from here.
+    /// Every way `op` can go from here. A record that is gone takes its
+    /// enrollment's mark with it.
     fn outcomes(&self, op: &Op) -> Vec<Outcome> {
+        let mut outcomes = self.moves(op);
+        for (_, after) in &mut outcomes {
+            after.through_organization &= after.records[ORG_ADMIN].is_some();
+        }
+        outcomes
+    }
+
+    fn moves(&self, op: &Op) -> Vec<Outcome> {
         let refused = || (Answer::Refused(String::new()), self.clone());
         let done = |after: Member| (Answer::Done, after);
         match op {
@@ -118,6 +151,23 @@ impl Member {
             Op::Invitation(admin, action) => self.invitee_change(*admin, *action),
             Op::Leave => vec![done(self.leave())],
             Op::ListInvitations => vec![self.listed()],
+            Op::Enable => match self.designation {
+                Designation::Disabled => {
+                    let mut after = self.clone();
+                    after.designation = Designation::Enabled;
+                    vec![done(after)]
+                }
+                _ => vec![refused()],
+            },
+            Op::Disable => match self.designation {
+                Designation::Disabled => vec![refused()],
+                _ => self.disabled().into_iter().map(done).collect(),
+            },
+            Op::ListAdmins => {
+                let listed =
+                    (self.designation != Designation::Disabled).then_some(self.designation);
+                vec![(Answer::Designation(listed), self.clone())]
+            }
             Op::GetAdministrator => vec![(Answer::Administrator(self.administrator), self.clone())],
             Op::CountInvitations => vec![(Answer::Count(self.counted()), self.clone())],
         }
@@ -126,10 +176,11 @@ impl Member {
     /// An administrator's change: the record by `MEMBER_TRANSITIONS`, the
     /// member's side with it.
     fn admin_change(&self, admin: usize, action: MemberAction) -> Option<Member> {
-        if admin == ORG_ADMIN && action == MemberAction::Create {
+        let designated = self.designation == Designation::Enabled;
+        if admin == ORG_ADMIN && action == MemberAction::Create && designated {
             return self.enroll();
         }
-        if admin == ORG_ADMIN && action == MemberAction::Invite {
+        if admin == ORG_ADMIN && action == MemberAction::Invite && self.through_organization {
             return None;
         }
         let to = self.record_moves(admin, action)?;
@@ -177,7 +228,25 @@ impl Member {
         after.records[ORG_ADMIN] = Some(MemberStatus::Enabled);
         after.administrator = Some(ORG_ADMIN);
         after.invitations[ORG_ADMIN] = None;
+        after.through_organization = true;
         Some(after)
+    }
+
+    /// A Disable's outcomes: the membership through the organization
+    /// ended (the record `Removed`) and the designation gone, or still in
+    /// progress, with the membership ended or not yet.
+    fn disabled(&self) -> Vec<Member> {
+        let mut ended = self.clone();
+        if self.through_organization && self.administrator == Some(ORG_ADMIN) {
+            ended.records[ORG_ADMIN] = Some(MemberStatus::Removed);
+            ended.administrator = None;
+        }
+        let mut pending = self.clone();
+        pending.designation = Designation::DisableInProgress;
+        let mut ending = ended.clone();
+        ending.designation = Designation::DisableInProgress;
+        ended.designation = Designation::Disabled;
+        vec![ended, ending, pending]
     }
 
     fn accept(&self, admin: usize, id: &str) -> Vec<Outcome> {
