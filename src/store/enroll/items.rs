@@ -31,8 +31,8 @@ pub struct Checked<'a> {
 
 /// One enrolling transaction: the accounts' `items` (each account's from
 /// [`enroll_items`]), then the checks on the administrator in the order
-/// [`refusals`] reads them, then the summary's change by `delta` (within
-/// the limit), if any. The benchmark's floors send the very same.
+/// `enroll.rs`'s `refusals` reads them, then the summary's change by
+/// `delta` (within the limit), if any.
 pub fn transaction(
     table: &str,
     checked: &Checked<'_>,
