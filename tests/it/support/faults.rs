@@ -131,9 +131,7 @@ impl Intercept for LoseFirstAnswer {
             .load::<Target>()
             .map(|t| t.0.clone())
             .unwrap_or_default();
-        let chosen = self
-            .only
-            .is_none_or(|op| target.ends_with(&format!(".{op}")));
+        let chosen = self.only.is_none_or(|op| is_operation(Some(&target), op));
         if chosen && !self.done.swap(true, std::sync::atomic::Ordering::Relaxed) {
             let response = context.response_mut();
             *response.status_mut() = 500u16.try_into()?;
@@ -246,7 +244,7 @@ impl Intercept for Redirect {
             request
                 .headers()
                 .get("x-amz-target")
-                .is_some_and(|target| target.ends_with(&format!(".{operation}")))
+                .is_some_and(|target| is_operation(Some(target), operation))
         };
         let picked = match &self.to {
             Pick::Accounts(accounts) => names(accounts),
@@ -309,10 +307,7 @@ impl Intercept for HoldFirst {
         _: &mut ConfigBag,
     ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
         let target = context.request().headers().get("x-amz-target");
-        if !target
-            .unwrap_or_default()
-            .ends_with(&format!(".{}", self.operation))
-        {
+        if !is_operation(target, self.operation) {
             return Ok(());
         }
         let reached = self.reached.lock().unwrap().take();
@@ -322,4 +317,9 @@ impl Intercept for HoldFirst {
         }
         Ok(())
     }
+}
+
+/// Whether a request's `x-amz-target` names DynamoDB's `operation`.
+fn is_operation(target: Option<&str>, operation: &str) -> bool {
+    target.is_some_and(|target| target.ends_with(&format!(".{operation}")))
 }
