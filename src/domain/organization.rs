@@ -7,7 +7,7 @@ use super::AccountId;
 
 /// `autoEnableOrganizationMembers`, and each organization feature's
 /// `autoEnable`: which accounts of the organization join on their own.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum AutoEnable {
     /// Accounts that join the organization from now on.
     New,

@@ -89,7 +89,7 @@ pub(super) fn found_member(
                 Some(status) => Ok(match MemberStatus::parse(status) {
                     Some(status) => Answer::Member(Some(status)),
                     // Never what the model expects of a read.
-                    None => Answer::Refused(format!("unknown status {status}")),
+                    None => Answer::Unexpected(format!("status {status}")),
                 }),
             }
         }
@@ -104,6 +104,11 @@ pub(super) fn whole(ended: Ended<Answer>) -> Result<Answer, &'static str> {
         Ended::Refused(text) => Ok(Answer::Refused(text)),
         Ended::Unknown(how) => Err(how),
     }
+}
+
+/// A call whose success is all it answers.
+pub(super) fn done<T>(ended: Ended<T>) -> Result<Answer, &'static str> {
+    whole(ended.map(|_| Answer::Done))
 }
 
 pub(super) fn distinct(members: &[usize]) -> Vec<usize> {
@@ -138,4 +143,17 @@ pub(super) fn record(
         unknown,
         took: returned - invoked,
     }
+}
+
+/// An organization-wide call, recorded once for each of the round's
+/// `members`.
+pub(super) fn everyone(
+    members: usize,
+    (name, op): (&'static str, Op),
+    times: (u64, u64),
+    answer: Result<Answer, &'static str>,
+) -> Vec<Recorded> {
+    (0..members)
+        .map(|member| record(member, name, op.clone(), times, answer.clone()))
+        .collect()
 }

@@ -8,6 +8,9 @@ use std::time::Instant;
 
 use aws_sdk_guardduty::Client;
 use guardduty_invitations::domain::MemberAction;
+use guardduty_invitations::domain::organization::AutoEnable;
+use guardduty_invitations::store::Store;
+use guardduty_invitations::store::mirror::Snapshot;
 use testkit::linearizable::Call;
 use testkit::rng::Rng;
 
@@ -77,6 +80,12 @@ pub struct Actor {
     pub started: Instant,
     /// The invitation IDs the member last listed, by administrator.
     pub seen_ids: [Option<String>; ADMINS],
+    /// The member's detector ID as it last saw it.
+    pub detector: Option<String>,
+    /// The store and the organization the scheduled sync mirrors: the
+    /// management account runs the sync, the delegated administrator
+    /// counts the accounts.
+    pub organization: Option<std::sync::Arc<(Store, Snapshot)>>,
     calls: usize,
 }
 
@@ -95,10 +104,24 @@ pub enum Choice {
     Leave,
     GetAdministrator,
     CountInvitations,
-    /// The management account's calls.
+    /// The member's calls on its detector.
+    CreateDetector,
+    ListDetectors,
+    GetDetector,
+    UpdateDetector,
+    DeleteDetector,
+    Tag,
+    Untag,
+    ListTags,
+    /// The management account's calls, and the scheduled sync.
     Enable,
     Disable,
     ListAdmins,
+    Sync,
+    /// The delegated administrator's.
+    Describe,
+    Configure(AutoEnable),
+    Statistics,
 }
 
 impl Actor {
@@ -109,6 +132,10 @@ impl Actor {
         seed: u64,
         started: Instant,
     ) -> Self {
+        let detector = match role {
+            Role::Member(m) => Some(crate::support::calls::detector(&accounts.members[m])),
+            _ => None,
+        };
         Actor {
             role,
             accounts,
@@ -116,6 +143,8 @@ impl Actor {
             rng: Rng::new(seed),
             started,
             seen_ids: Default::default(),
+            detector,
+            organization: None,
             calls: 0,
         }
     }
@@ -145,27 +174,62 @@ impl Actor {
             (MemberAction::Stop, 1),
             (MemberAction::Start, 1),
         ];
-        const MEMBER: [(u8, usize); 7] = [(0, 3), (1, 4), (2, 2), (3, 2), (4, 1), (5, 1), (6, 1)];
+        const MEMBER: [(u8, usize); 8] = [
+            (0, 3),
+            (1, 4),
+            (2, 2),
+            (3, 2),
+            (4, 1),
+            (5, 1),
+            (6, 1),
+            (7, 4),
+        ];
+        const DETECTOR: [Choice; 8] = [
+            Choice::CreateDetector,
+            Choice::ListDetectors,
+            Choice::GetDetector,
+            Choice::UpdateDetector,
+            Choice::DeleteDetector,
+            Choice::Tag,
+            Choice::Untag,
+            Choice::ListTags,
+        ];
         let admin = self.rng.below(ADMINS);
         match self.role {
-            Role::Admin(_) => {
+            Role::Admin(a) => {
                 // 1 to 3 members, duplicates and all.
                 let members = (0..1 + self.rng.below(3))
                     .map(|_| self.rng.below(MEMBERS))
                     .collect();
-                let call = match self.rng.below(10) {
+                // The delegated administrator also configures and counts.
+                let calls = if a == ORG_ADMIN { 12 } else { 10 };
+                let call = match self.rng.below(calls) {
                     0 => return Choice::GetMembers(members),
                     1 => return Choice::ListMembers,
+                    10 if self.rng.chance(0.5) => return Choice::Describe,
+                    // ALL half the time: its locks and the sync's enrollment.
+                    10 => {
+                        const SET: [AutoEnable; 4] = [
+                            AutoEnable::New,
+                            AutoEnable::All,
+                            AutoEnable::All,
+                            AutoEnable::None,
+                        ];
+                        return Choice::Configure(SET[self.rng.below(SET.len())]);
+                    }
+                    11 => return Choice::Statistics,
                     2 if self.rng.chance(0.5) => Batched::UpdateDetectors,
                     2 => Batched::GetDetectors,
                     _ => Batched::Change(self.rng.weighted(&ADMIN)),
                 };
                 Choice::Members(call, members)
             }
-            Role::Management => match self.rng.below(3) {
+            // The sync runs as often as the management account calls.
+            Role::Management => match self.rng.below(6) {
                 0 => Choice::Enable,
                 1 => Choice::Disable,
-                _ => Choice::ListAdmins,
+                2 => Choice::ListAdmins,
+                _ => Choice::Sync,
             },
             Role::Member(_) => match self.rng.weighted(&MEMBER) {
                 0 => Choice::ListInvitations,
@@ -174,7 +238,8 @@ impl Actor {
                 3 => Choice::Delete(admin),
                 4 => Choice::Leave,
                 5 => Choice::GetAdministrator,
-                _ => Choice::CountInvitations,
+                6 => Choice::CountInvitations,
+                _ => DETECTOR[self.rng.below(DETECTOR.len())].clone(),
             },
         }
     }
@@ -189,6 +254,7 @@ impl Actor {
             (Role::Admin(admin), Choice::Members(call, members)) => {
                 self.batch_call(admin, call, &members).await
             }
+            (Role::Admin(ORG_ADMIN), choice) => self.configuration_call(choice).await,
             (Role::Member(member), choice) => self.member_call(member, choice).await,
             (Role::Management, choice) => self.management_call(choice).await,
             (role, choice) => panic!("{role:?} does not make {choice:?}"),

@@ -1,10 +1,11 @@
-//! The management account's calls on the delegated administrator, each
-//! recorded once for every member of the round: a designation is the
-//! whole organization's, and Disable ends each member's enrollment.
+//! The management account's calls on the delegated administrator, and
+//! the scheduled sync, each recorded once for every member of the round: a
+//! designation is the whole organization's, Disable ends each member's
+//! enrollment, and the sync finishes a Disable or enrolls every member.
 
 use std::time::Duration;
 
-use super::answers::{Ended, record, whole};
+use super::answers::{Ended, done, everyone, whole};
 use super::clients::{Actor, Choice, DELEGATED_ADMIN, Recorded};
 use super::model::{Answer, Designation, Op};
 
@@ -19,13 +20,13 @@ impl Actor {
             Choice::Enable => {
                 let sent = client.enable_organization_admin_account();
                 let sent = sent.admin_account_id(DELEGATED_ADMIN).send().await;
-                let answer = whole(Ended::of(sent).map(|_| Answer::Done));
+                let answer = done(Ended::of(sent));
                 ("EnableOrganizationAdminAccount", Op::Enable, answer)
             }
             Choice::Disable => {
                 let sent = client.disable_organization_admin_account();
                 let sent = sent.admin_account_id(DELEGATED_ADMIN).send().await;
-                let answer = whole(Ended::of(sent).map(|_| Answer::Done));
+                let answer = done(Ended::of(sent));
                 ("DisableOrganizationAdminAccount", Op::Disable, answer)
             }
             Choice::ListAdmins => {
@@ -43,20 +44,20 @@ impl Actor {
                     whole(answer),
                 )
             }
+            Choice::Sync => {
+                let organization = self.organization.clone().expect("the organization");
+                let (store, snapshot) = &*organization;
+                let answer = match store.sync(snapshot).await {
+                    Ok(s) if s.unfinished == 0 && !s.disable_unfinished => Ok(Answer::Done),
+                    Ok(_) => Err("unfinished"),
+                    Err(_) => Err("busy"),
+                };
+                ("sync-organization", Op::Sync, answer)
+            }
             choice => panic!("the management account does not make {choice:?}"),
         };
-        let returned = self.now();
-        (0..self.accounts.members.len())
-            .map(|member| {
-                record(
-                    member,
-                    name,
-                    op.clone(),
-                    (invoked, returned),
-                    answer.clone(),
-                )
-            })
-            .collect()
+        let times = (invoked, self.now());
+        everyone(self.accounts.members.len(), (name, op), times, answer)
     }
 }
 

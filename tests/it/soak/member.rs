@@ -3,22 +3,21 @@
 use aws_sdk_guardduty::types::Invitation;
 use guardduty_invitations::domain::{Action, Status};
 
-use super::answers::{Ended, account_answer, record, unprocessed, whole};
+use super::answers::{Ended, account_answer, done, record, unprocessed, whole};
 use super::clients::{Actor, Choice, Recorded};
-use super::model::{Answer, Op};
-use crate::support::calls::detector;
+use super::model::{Answer, Op, Own};
 
 impl Actor {
     pub(super) async fn member_call(&mut self, member: usize, choice: Choice) -> Vec<Recorded> {
         let client = self.client();
         let accounts = self.accounts.clone();
-        let me = accounts.members[member].as_str();
         let admin = match choice {
             Choice::Accept(a) | Choice::Decline(a) | Choice::Delete(a) => a,
             _ => 0,
         };
         let inviter_id = accounts.admins[admin].as_str();
         let inviter = vec![inviter_id.to_owned()];
+        let detector = self.detector_id();
         let invoked = self.now();
         let (name, op, answer) = match choice {
             Choice::ListInvitations => {
@@ -33,15 +32,15 @@ impl Actor {
                     .unwrap_or_else(|| "unlisted".into());
                 let sent = client
                     .accept_administrator_invitation()
-                    .detector_id(detector(me))
+                    .detector_id(&detector)
                     .administrator_id(inviter_id)
                     .invitation_id(&id)
                     .send()
                     .await;
-                let answer = whole(Ended::of(sent).map(|_| Answer::Done));
+                let answer = done(Ended::of(sent));
                 (
                     "AcceptAdministratorInvitation",
-                    Op::Accept(admin, id),
+                    Op::Own(detector, Own::Accept(admin, id)),
                     answer,
                 )
             }
@@ -67,9 +66,10 @@ impl Actor {
             }
             Choice::Leave => {
                 let sent = client.disassociate_from_administrator_account();
-                let sent = sent.detector_id(detector(me)).send().await;
-                let answer = whole(Ended::of(sent).map(|_| Answer::Done));
-                ("DisassociateFromAdministratorAccount", Op::Leave, answer)
+                let sent = sent.detector_id(&detector).send().await;
+                let answer = done(Ended::of(sent));
+                let op = Op::Own(detector, Own::Leave);
+                ("DisassociateFromAdministratorAccount", op, answer)
             }
             Choice::CountInvitations => {
                 let sent = Ended::of(client.get_invitations_count().send().await);
@@ -78,18 +78,15 @@ impl Actor {
             }
             Choice::GetAdministrator => {
                 let sent = client.get_administrator_account();
-                let sent = sent.detector_id(detector(me)).send().await;
+                let sent = sent.detector_id(&detector).send().await;
                 let answer = Ended::of(sent).map(|o| {
                     let id = o.administrator().and_then(|a| a.account_id());
                     Answer::Administrator(id.and_then(|id| accounts.admin(id)))
                 });
-                (
-                    "GetAdministratorAccount",
-                    Op::GetAdministrator,
-                    whole(answer),
-                )
+                let op = Op::Own(detector, Own::GetAdministrator);
+                ("GetAdministratorAccount", op, whole(answer))
             }
-            choice => panic!("a member does not make {choice:?}"),
+            choice => return self.detector_call(member, choice).await,
         };
         let returned = self.now();
         vec![record(member, name, op, (invoked, returned), answer)]
@@ -108,7 +105,7 @@ impl Actor {
             let raw = invitation.relationship_status().unwrap_or_default();
             let Some(status) = Status::parse(raw) else {
                 // Never what the model expects of a read.
-                return Answer::Refused(format!("unknown invitation status {raw:?}"));
+                return Answer::Unexpected(format!("invitation status {raw:?}"));
             };
             listed.push((admin, id, status));
         }

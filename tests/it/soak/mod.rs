@@ -12,6 +12,8 @@
 mod admin;
 mod answers;
 mod clients;
+mod configuration;
+mod detector;
 mod management;
 mod member;
 mod model;
@@ -27,12 +29,14 @@ use aws_sdk_guardduty::config::{BehaviorVersion, Credentials, Region};
 use testkit::conflicts::{ConflictLayer, Settings};
 use testkit::linearizable::check_partitions;
 
-use guardduty_invitations::domain::organization::AdminStatus;
+use guardduty_invitations::domain::organization::{AdminStatus, AutoEnable, OrgConfigUpdate};
+use guardduty_invitations::store::Store;
 use guardduty_invitations::store::mirror::Snapshot;
 
 use self::clients::{Accounts, Actor, DELEGATED_ADMIN, MANAGEMENT, MEMBERS, Recorded, Role};
 use self::model::{ADMINS, Member};
 use self::report::Report;
+use crate::support::calls::detector;
 use crate::support::org::active;
 use crate::support::watch::Watch;
 use crate::support::{DynamoDbLocal, TestTable, account};
@@ -101,28 +105,34 @@ fn roles(clients: usize) -> Vec<Role> {
         .collect()
 }
 
-/// An organization of every round's members, whose delegated
-/// administrator is designated, mirrored into `table` through the store.
-async fn organization(table: &TestTable, rounds: usize) {
+/// The organization as of `round`: its management account, its delegated
+/// administrator and every round's members so far (each round's join it).
+fn organization(round: usize) -> Snapshot {
     let mut accounts = vec![active(MANAGEMENT), active(DELEGATED_ADMIN)];
-    for round in 0..rounds {
+    for round in 0..=round {
         accounts.extend(Accounts::of_round(round).members.iter().map(|m| active(m)));
     }
-    let snapshot = Snapshot {
+    Snapshot {
         id: "o-soak0000001".into(),
         management: account(MANAGEMENT),
         accounts,
-    };
+    }
+}
+
+/// The organization mirrored into `table` through the store, its
+/// delegated administrator designated.
+async fn organized(table: &TestTable) {
     let store = table.store();
-    store.sync(&snapshot).await.expect("the mirror");
+    store.sync(&organization(0)).await.expect("the mirror");
     table.detector(DELEGATED_ADMIN).await;
     let (management, admin) = (account(MANAGEMENT), account(DELEGATED_ADMIN));
     let designated = store.enable_admin(&management, &admin).await.unwrap();
     designated.expect("designated");
 }
 
-/// Before a round: the delegated administrator designated again, whatever
-/// the last round's management account left (each history starts there).
+/// Before a round: the delegated administrator designated again with
+/// auto-enable `NONE`, whatever the last round left (each history starts
+/// there).
 async fn designated(table: &TestTable) {
     let store = table.store();
     let (management, admin) = (account(MANAGEMENT), account(DELEGATED_ADMIN));
@@ -130,7 +140,15 @@ async fn designated(table: &TestTable) {
         let org = store.organization().await.expect("the organization");
         let designation = org.expect("mirrored").admin.map(|(_, status)| status);
         let done = match designation {
-            Some(AdminStatus::Enabled) => return,
+            Some(AdminStatus::Enabled) => {
+                let none = OrgConfigUpdate {
+                    auto_enable: Some(AutoEnable::None),
+                    ..OrgConfigUpdate::default()
+                };
+                let detector = detector(DELEGATED_ADMIN);
+                let set = store.update_org_config(&admin, &detector, &none).await;
+                return set.expect("the configuration").expect("enabled");
+            }
             Some(_) => store.disable_admin(&management, &admin).await.map(drop),
             None => store.enable_admin(&management, &admin).await.map(drop),
         };
@@ -146,11 +164,21 @@ pub async fn run(
     layer: &ConflictLayer,
 ) -> Report {
     let rounds = plan.seconds.div_ceil(plan.round.as_secs()).max(1) as usize;
-    organization(table, rounds).await;
+    organized(table).await;
+    // The scheduled sync's store, as `main` builds it, over the layer.
+    let config = guardduty_invitations::store::config(&testkit::sdk_config(&layer.url).await);
+    let store = Store::new(
+        aws_sdk_dynamodb::Client::from_conf(config.build()),
+        &table.name,
+    );
     let started = Instant::now();
     let mut recorded: Vec<(usize, Recorded)> = Vec::new();
     for round in 0..rounds {
         designated(table).await;
+        // The round's members join the organization (auto-enable is NONE).
+        let joined = organization(round);
+        table.store().sync(&joined).await.expect("the mirror");
+        let mirror = Arc::new((store.clone(), joined));
         let accounts = Arc::new(Accounts::of_round(round));
         for id in accounts.admins.iter().chain(&accounts.members) {
             table.detector(id).await;
@@ -168,6 +196,7 @@ pub async fn run(
                 let instances = watches.iter().map(|w| client(w, &account)).collect();
                 let seed = plan.seed ^ ((round as u64) << 32) ^ i as u64;
                 let mut actor = Actor::new(role, accounts.clone(), instances, seed, started);
+                actor.organization = Some(mirror.clone());
                 tokio::spawn(async move {
                     let mut calls = Vec::new();
                     while Instant::now() < until {
@@ -190,7 +219,11 @@ pub async fn run(
         let key = (*round, r.member);
         match parts.iter_mut().find(|(k, _, _)| *k == key) {
             Some((_, _, calls)) => calls.push(r.call.clone()),
-            None => parts.push((key, Member::default(), vec![r.call.clone()])),
+            None => {
+                let member = &Accounts::of_round(*round).members[r.member];
+                let start = Member::with_detector(&detector(member));
+                parts.push((key, start, vec![r.call.clone()]));
+            }
         }
     }
     let checking = Instant::now();

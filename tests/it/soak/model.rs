@@ -1,14 +1,25 @@
 //! The API as one member account sees it, sequentially: each
-//! administrator's record of it, its invitation from each, and its
-//! membership. The histories are checked per member account (every call
-//! the soak makes touches one member's relationships, or is split into one
-//! call per member when it names several, as the API answers each account
-//! on its own), so the model is that of one member. Which moves are
-//! allowed comes from the tables the code uses, `MEMBER_TRANSITIONS` for
-//! the record and `TRANSITIONS` for the invitation; what ties them (one
-//! administrator per member, accepting needs the record Invited, the
-//! organization's enrollment and its end by Disable) is written out here.
+//! administrator's record of it, its invitation from each, its membership,
+//! its own detector, and the organization's designation and auto-enable.
+//! The histories are checked per member account (every call the soak makes
+//! touches one member's relationships, or is split into one call per
+//! member when it names several, as the API answers each account on its
+//! own; an organization-wide call is one call in every member's history),
+//! so the model is that of one member. Which moves are allowed comes from
+//! the tables the code uses, `MEMBER_TRANSITIONS` for the record and
+//! `TRANSITIONS` for the invitation; what ties them (one administrator per
+//! member, accepting needs the record Invited and the member's detector,
+//! the organization's enrollment, its end by Disable and the `ALL` locks)
+//! is written out in `relationship.rs`, `organization.rs` and
+//! `detector.rs`.
 
+mod detector;
+mod organization;
+mod relationship;
+
+use std::collections::BTreeMap;
+
+use guardduty_invitations::domain::organization::AutoEnable;
 use guardduty_invitations::domain::{Action, MemberAction, MemberStatus, Status};
 use testkit::linearizable::Model;
 
@@ -16,8 +27,8 @@ use testkit::linearizable::Model;
 pub const ADMINS: usize = 3;
 /// The one the management account designates as the organization's
 /// delegated administrator: while it is, its CreateMembers enrolls (every
-/// member is an account of the organization, auto-enable `NONE`); while
-/// it is not, it is an administrator like the others.
+/// member is an account of the organization); while it is not, it is an
+/// administrator like the others.
 pub const ORG_ADMIN: usize = 2;
 
 /// The delegated administrator's designation, as each member's history
@@ -27,7 +38,7 @@ pub enum Designation {
     #[default]
     Enabled,
     /// Disabled, with organization memberships still to end: only a
-    /// Disable ends them.
+    /// Disable or a sync ends them.
     DisableInProgress,
     Disabled,
 }
@@ -42,20 +53,44 @@ pub enum Op {
     /// An administrator's GetMemberDetectors or UpdateMemberDetectors of
     /// the member: done only while it is associated.
     MemberDetector(usize),
-    /// The member's AcceptAdministratorInvitation with this invitation ID.
-    Accept(usize, String),
     /// The member's DeclineInvitations / DeleteInvitations of one inviter.
     Invitation(usize, Action),
-    /// DisassociateFromAdministratorAccount.
-    Leave,
+    ListInvitations,
+    CountInvitations,
+    /// A call of the member's on its detector with this ID.
+    Own(String, Own),
+    /// CreateDetector, enabled or not.
+    CreateDetector(bool),
+    ListDetectors,
     /// The management account's Enable, Disable and
     /// ListOrganizationAdminAccounts of `ORG_ADMIN`.
     Enable,
     Disable,
     ListAdmins,
-    ListInvitations,
+    /// `ORG_ADMIN`'s Describe and UpdateOrganizationConfiguration and
+    /// GetOrganizationStatistics.
+    Describe,
+    Configure(AutoEnable),
+    Statistics,
+    /// The scheduled sync, over an organization that does not change.
+    Sync,
+}
+
+/// The member's calls that name its detector: any other ID is refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Own {
+    /// AcceptAdministratorInvitation from this administrator with this
+    /// invitation ID.
+    Accept(usize, String),
+    /// DisassociateFromAdministratorAccount.
+    Leave,
     GetAdministrator,
-    CountInvitations,
+    GetDetector,
+    UpdateDetector(bool),
+    DeleteDetector,
+    Tag(String, String),
+    Untag(String),
+    ListTags,
 }
 
 /// What a call answered for the member.
@@ -70,7 +105,20 @@ pub enum Answer {
     Count(i32),
     /// ListOrganizationAdminAccounts: `ORG_ADMIN`'s status, if listed.
     Designation(Option<Designation>),
+    /// DescribeOrganizationConfiguration's `autoEnableOrganizationMembers`.
+    AutoEnable(AutoEnable),
+    /// CreateDetector's new ID, or ListDetectors' (empty: not known yet).
+    Created(String),
+    Detectors(Option<String>),
+    /// GetDetector: enabled or not, and its tags; ListTagsForResource.
+    Detector(bool, Tags),
+    Tags(Tags),
+    /// An answer no call should give (a status the domain does not know,
+    /// statistics out of range): never what the model expects.
+    Unexpected(String),
 }
+
+pub type Tags = BTreeMap<String, String>;
 
 /// An invitation as far as the calls have shown it: its ID is learnt from
 /// the first ListInvitations or Accept that shows it.
@@ -80,42 +128,47 @@ pub struct Invitation {
     pub id: Option<String>,
 }
 
+/// The member's detector; its ID is learnt as an invitation's is, when an
+/// enrollment created it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Detector {
+    pub id: Option<String>,
+    pub enabled: bool,
+    pub tags: Tags,
+}
+
 /// One member account's relationships.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Member {
     pub records: [Option<MemberStatus>; ADMINS],
     pub invitations: [Option<Invitation>; ADMINS],
     pub administrator: Option<usize>,
+    pub detector: Option<Detector>,
     pub designation: Designation,
+    pub auto_enable: AutoEnable,
     /// `ORG_ADMIN`'s record came from an enrollment: only CreateMembers
     /// associates it again, and a Disable ends it.
     pub through_organization: bool,
 }
 
-/// A possible outcome: the answer it gives (`None`: any refusal) and the
-/// state after it.
+/// A possible outcome: the answer it gives and the state after it.
 type Outcome = (Answer, Member);
 
 impl Member {
-    fn record_moves(&self, admin: usize, action: MemberAction) -> Option<Option<MemberStatus>> {
-        let transition = action.transition();
-        let allowed = match self.records[admin] {
-            None => transition.from_nothing,
-            Some(from) => transition.from.contains(&from),
-        };
-        allowed.then_some(transition.to)
+    /// A member with an enabled detector `id`, as each round starts.
+    pub fn with_detector(id: &str) -> Self {
+        Member {
+            detector: Some(Detector {
+                id: Some(id.to_owned()),
+                enabled: true,
+                tags: Tags::new(),
+            }),
+            ..Member::default()
+        }
     }
 
-    /// The invitation after `action`, when its table allows it (`None`:
-    /// refused); a transition to nothing deletes it.
-    fn invitation_moves(&self, admin: usize, action: Action) -> Option<Option<Invitation>> {
-        let transition = action.transition();
-        let allowed = match &self.invitations[admin] {
-            None => transition.from_nothing,
-            Some(invitation) => transition.from.contains(&invitation.status),
-        };
-        let id = self.invitations[admin].as_ref().and_then(|i| i.id.clone());
-        allowed.then(|| transition.to.map(|status| Invitation { status, id }))
+    fn refused(&self) -> Outcome {
+        (Answer::Refused(String::new()), self.clone())
     }
 
     /// Every way `op` can go from here. A record that is gone takes its
@@ -129,223 +182,42 @@ impl Member {
     }
 
     fn moves(&self, op: &Op) -> Vec<Outcome> {
-        let refused = || (Answer::Refused(String::new()), self.clone());
         let done = |after: Member| (Answer::Done, after);
         match op {
-            Op::Admin(admin, action) => match self.admin_change(*admin, *action) {
-                Some(after) => vec![done(after)],
-                // Start and Stop of a member already there change nothing.
-                None if matches!(action, MemberAction::Start | MemberAction::Stop)
-                    && self.records[*admin] == action.transition().to =>
-                {
-                    vec![done(self.clone())]
-                }
-                None => vec![refused()],
-            },
+            Op::Admin(admin, action) => self.admin_change(*admin, *action),
             Op::GetMember(admin) => vec![(Answer::Member(self.records[*admin]), self.clone())],
             Op::MemberDetector(admin) => match self.records[*admin] {
                 Some(status) if status.is_associated() => vec![done(self.clone())],
-                _ => vec![refused()],
+                _ => vec![self.refused()],
             },
-            Op::Accept(admin, id) => self.accept(*admin, id),
             Op::Invitation(admin, action) => self.invitee_change(*admin, *action),
-            Op::Leave => vec![done(self.leave())],
             Op::ListInvitations => vec![self.listed()],
-            Op::Enable => match self.designation {
-                Designation::Disabled => {
-                    let mut after = self.clone();
-                    after.designation = Designation::Enabled;
-                    vec![done(after)]
-                }
-                _ => vec![refused()],
-            },
-            Op::Disable => match self.designation {
-                Designation::Disabled => vec![refused()],
-                _ => self.disabled().into_iter().map(done).collect(),
-            },
-            Op::ListAdmins => {
-                let listed =
-                    (self.designation != Designation::Disabled).then_some(self.designation);
-                vec![(Answer::Designation(listed), self.clone())]
-            }
-            Op::GetAdministrator => vec![(Answer::Administrator(self.administrator), self.clone())],
             Op::CountInvitations => vec![(Answer::Count(self.counted()), self.clone())],
+            Op::Own(id, own) => self.own(id, own),
+            Op::CreateDetector(enabled) => self.create_detector(*enabled),
+            Op::ListDetectors => vec![self.list_detectors()],
+            Op::Enable | Op::Disable | Op::ListAdmins => self.designating(op),
+            Op::Describe | Op::Configure(_) | Op::Statistics | Op::Sync => self.configuring(op),
         }
     }
 
-    /// An administrator's change: the record by `MEMBER_TRANSITIONS`, the
-    /// member's side with it.
-    fn admin_change(&self, admin: usize, action: MemberAction) -> Option<Member> {
-        let designated = self.designation == Designation::Enabled;
-        if admin == ORG_ADMIN && action == MemberAction::Create && designated {
-            return self.enroll();
+    /// A call on the detector `id` once it is the member's: the
+    /// relationship's or the detector's own.
+    fn owned(&self, own: &Own) -> Vec<Outcome> {
+        match own {
+            Own::Accept(admin, id) => self.accept(*admin, id),
+            Own::Leave if self.leave_locked() => vec![self.refused()],
+            Own::Leave => vec![(Answer::Done, self.leave())],
+            Own::GetAdministrator => {
+                vec![(Answer::Administrator(self.administrator), self.clone())]
+            }
+            own => self.detector_call(own),
         }
-        if admin == ORG_ADMIN && action == MemberAction::Invite && self.through_organization {
-            return None;
-        }
-        let to = self.record_moves(admin, action)?;
-        let mut after = self.clone();
-        after.records[admin] = to;
-        let associated = self.records[admin].is_some_and(MemberStatus::is_associated);
-        match action {
-            MemberAction::Invite => {
-                // A new invitation, with an ID not seen yet.
-                after.invitations[admin] = Some(Invitation {
-                    status: Status::Invited,
-                    id: None,
-                });
-            }
-            MemberAction::Disassociate if associated => {
-                after.administrator = None;
-                after.invitations[admin] = self
-                    .invitation_moves(admin, Action::Disassociate)
-                    .unwrap_or_else(|| self.invitations[admin].clone());
-            }
-            // An invited member's invitation is revoked; a declined one
-            // stays as it is.
-            MemberAction::Disassociate => {
-                if let Some(revoked) = self.invitation_moves(admin, Action::Revoke) {
-                    after.invitations[admin] = revoked;
-                }
-            }
-            MemberAction::Delete => {
-                after.invitations[admin] = self.invitation_moves(admin, Action::Withdraw)?;
-            }
-            _ => {}
-        }
-        Some(after)
-    }
-
-    /// The delegated administrator's CreateMembers: the record `Enabled`
-    /// from any status but associated, the membership with it, when the
-    /// member has no administrator; an invitation from it goes.
-    fn enroll(&self) -> Option<Member> {
-        let associated = self.records[ORG_ADMIN].is_some_and(MemberStatus::is_associated);
-        if associated || self.administrator.is_some() {
-            return None;
-        }
-        let mut after = self.clone();
-        after.records[ORG_ADMIN] = Some(MemberStatus::Enabled);
-        after.administrator = Some(ORG_ADMIN);
-        after.invitations[ORG_ADMIN] = None;
-        after.through_organization = true;
-        Some(after)
-    }
-
-    /// A Disable's outcomes: the membership through the organization
-    /// ended (the record `Removed`) and the designation gone, or still in
-    /// progress, with the membership ended or not yet.
-    fn disabled(&self) -> Vec<Member> {
-        let mut ended = self.clone();
-        if self.through_organization && self.administrator == Some(ORG_ADMIN) {
-            ended.records[ORG_ADMIN] = Some(MemberStatus::Removed);
-            ended.administrator = None;
-        }
-        let mut pending = self.clone();
-        pending.designation = Designation::DisableInProgress;
-        let mut ending = ended.clone();
-        ending.designation = Designation::DisableInProgress;
-        ended.designation = Designation::Disabled;
-        vec![ended, ending, pending]
-    }
-
-    fn accept(&self, admin: usize, id: &str) -> Vec<Outcome> {
-        let refused = (Answer::Refused(String::new()), self.clone());
-        let Some(invitation) = &self.invitations[admin] else {
-            return vec![refused];
-        };
-        // The ID may be the invitation's (learnt now) or not, while unknown.
-        let matches: &[bool] = match &invitation.id {
-            Some(known) => &[known == id],
-            None => &[true, false],
-        };
-        let mut outcomes = Vec::new();
-        for &matching in matches {
-            let mut after = self.clone();
-            if matching {
-                after.invitations[admin].as_mut().expect("read above").id = Some(id.to_owned());
-            }
-            let accepted = matching
-                && invitation.status == Status::Enabled
-                && self.administrator == Some(admin);
-            let accepting = matching
-                && invitation.status == Status::Invited
-                && self.administrator.is_none()
-                && self.records[admin] == Some(MemberStatus::Invited);
-            if accepted {
-                outcomes.push((Answer::Done, after));
-            } else if accepting {
-                let invitation = after.invitation_moves(admin, Action::Accept);
-                after.invitations[admin] = invitation.expect("Invited accepts");
-                after.records[admin] = after.record_moves(admin, MemberAction::Accept).flatten();
-                after.administrator = Some(admin);
-                outcomes.push((Answer::Done, after));
-            } else {
-                outcomes.push((Answer::Refused(String::new()), after));
-            }
-        }
-        outcomes
-    }
-
-    /// Decline or delete of the invitation from `admin`.
-    fn invitee_change(&self, admin: usize, action: Action) -> Vec<Outcome> {
-        let status = self.invitations[admin].as_ref().map(|i| i.status);
-        let Some(moved) = self
-            .invitation_moves(admin, action)
-            .filter(|_| status.is_some())
-        else {
-            // Declining twice is no error: the invitation is declined.
-            if action == Action::Decline && status == Some(Status::Declined) {
-                return vec![(Answer::Done, self.clone())];
-            }
-            return vec![(Answer::Refused(String::new()), self.clone())];
-        };
-        let mut after = self.clone();
-        after.invitations[admin] = moved;
-        // Deleting a declined invitation forgets a record still Invited.
-        if action == Action::Delete
-            && let Some(to) = self.record_moves(admin, MemberAction::Forget)
-        {
-            after.records[admin] = to;
-        }
-        vec![(Answer::Done, after)]
-    }
-
-    fn leave(&self) -> Member {
-        let mut after = self.clone();
-        if let Some(admin) = self.administrator {
-            after.administrator = None;
-            if let Some(to) = self.record_moves(admin, MemberAction::Resign) {
-                after.records[admin] = to;
-            }
-            if let Some(moved) = self.invitation_moves(admin, Action::Disassociate) {
-                after.invitations[admin] = moved;
-            }
-        }
-        after
-    }
-
-    /// GetInvitationsCount: every invitation but the accepted one.
-    fn counted(&self) -> i32 {
-        let pending = self.invitations.iter().flatten();
-        pending.filter(|i| i.status != Status::Enabled).count() as i32
-    }
-
-    /// ListInvitations: every invitation, in every status.
-    fn listed(&self) -> Outcome {
-        let listed = (0..ADMINS)
-            .filter_map(|admin| {
-                let invitation = self.invitations[admin].as_ref()?;
-                let id = invitation.id.clone().unwrap_or_default();
-                Some((admin, id, invitation.status))
-            })
-            .collect();
-        (Answer::Invitations(listed), self.clone())
     }
 }
 
-/// Whether `seen` is what `expected` says, learning the invitation IDs a
-/// list shows for the first time into `after`.
+/// Whether `seen` is what `expected` says, learning the IDs an answer
+/// shows for the first time into `after`.
 fn agrees(expected: &Answer, seen: &Answer, after: &mut Member) -> bool {
     match (expected, seen) {
         (Answer::Refused(_), Answer::Refused(_)) => true,
@@ -358,6 +230,14 @@ fn agrees(expected: &Answer, seen: &Answer, after: &mut Member) -> bool {
                     }
                     fits
                 })
+        }
+        (Answer::Created(expected), Answer::Created(seen))
+        | (Answer::Detectors(Some(expected)), Answer::Detectors(Some(seen))) => {
+            let fits = expected.is_empty() || expected == seen;
+            if fits && let Some(detector) = after.detector.as_mut() {
+                detector.id = Some(seen.clone());
+            }
+            fits
         }
         _ => expected == seen,
     }

@@ -15,7 +15,8 @@ use testkit::linearizable::{Verdict, check};
 use super::admin::Batched;
 use super::client;
 use super::clients::{Accounts, Actor, Choice, Recorded, Role};
-use super::model::{Member, Op};
+use super::model::{Member, Op, Own};
+use crate::support::calls::detector;
 use crate::support::watch::Watch;
 use crate::support::{DynamoDbLocal, TestTable};
 
@@ -70,19 +71,23 @@ async fn a_dropped_condition_is_caught_and_the_offending_call_named() {
         .remove(0);
     let history = |calls: &[Recorded]| calls.iter().map(|r| r.call.clone()).collect::<Vec<_>>();
 
+    // Each round's member 0, with its detector.
+    let start = |round| Member::with_detector(&detector(&Accounts::of_round(round).members[0]));
     let kept = two_accepts(&watch, &table, 901).await;
-    let (verdict, _) = check(&Member::default(), &history(&kept), 100_000);
+    let (verdict, _) = check(&start(901), &history(&kept), 100_000);
     assert_eq!(verdict, Verdict::Linearizable, "with the condition kept");
 
     layer.set_unguarded(Some(table::MEMBERSHIP));
     let dropped = two_accepts(&watch, &table, 902).await;
-    let (verdict, _) = check(&Member::default(), &history(&dropped), 100_000);
+    let (verdict, _) = check(&start(902), &history(&dropped), 100_000);
     let Verdict::NotLinearizable { stuck, .. } = verdict else {
         panic!("the second accept's 200 went unnoticed: {verdict:?}");
     };
     let named: Vec<&Op> = stuck.iter().map(|&i| &dropped[i].call.op).collect();
     assert!(
-        named.iter().any(|op| matches!(op, Op::Accept(1, _))),
+        named
+            .iter()
+            .any(|op| matches!(op, Op::Own(_, Own::Accept(1, _)))),
         "the second accept is not among {named:?}"
     );
 }
