@@ -142,18 +142,28 @@ pub(super) fn record(
         },
         unknown,
         took: returned - invoked,
+        step: false,
     }
 }
 
 /// An organization-wide call, recorded once for each of the round's
-/// `members`.
+/// `members`, followed by the `steps` it takes after its own (each may
+/// take effect anywhere within the call, in that order).
 pub(super) fn everyone(
     members: usize,
     (name, op): (&'static str, Op),
+    steps: &[Op],
     times: (u64, u64),
     answer: Result<Answer, &'static str>,
 ) -> Vec<Recorded> {
-    (0..members)
-        .map(|member| record(member, name, op.clone(), times, answer.clone()))
-        .collect()
+    let mut recorded = Vec::new();
+    for member in 0..members {
+        recorded.push(record(member, name, op.clone(), times, answer.clone()));
+        for step in steps {
+            let mut later = record(member, name, step.clone(), times, answer.clone());
+            later.step = true;
+            recorded.push(later);
+        }
+    }
+    recorded
 }

@@ -59,6 +59,9 @@ pub struct Recorded {
     pub unknown: Option<&'static str>,
     /// How long the whole call took, in nanoseconds.
     pub took: u64,
+    /// A later step of a call recorded before it (a Disable's ending):
+    /// checked, not counted as a call.
+    pub step: bool,
 }
 
 /// Who a client acts as.
@@ -122,6 +125,24 @@ pub enum Choice {
     Describe,
     Configure(AutoEnable),
     Statistics,
+}
+
+impl Choice {
+    /// A member's call on its detector or its tags.
+    fn on_detector(&self) -> bool {
+        use Choice::*;
+        matches!(
+            self,
+            CreateDetector
+                | ListDetectors
+                | GetDetector
+                | UpdateDetector
+                | DeleteDetector
+                | Tag
+                | Untag
+                | ListTags
+        )
+    }
 }
 
 impl Actor {
@@ -255,6 +276,9 @@ impl Actor {
                 self.batch_call(admin, call, &members).await
             }
             (Role::Admin(ORG_ADMIN), choice) => self.configuration_call(choice).await,
+            (Role::Member(member), choice) if choice.on_detector() => {
+                self.detector_call(member, choice).await
+            }
             (Role::Member(member), choice) => self.member_call(member, choice).await,
             (Role::Management, choice) => self.management_call(choice).await,
             (role, choice) => panic!("{role:?} does not make {choice:?}"),

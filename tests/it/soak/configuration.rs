@@ -75,6 +75,7 @@ impl Actor {
         everyone(
             self.accounts.members.len(),
             (name, op),
+            &[],
             times,
             whole(answer),
         )

@@ -57,7 +57,22 @@ impl Actor {
             choice => panic!("the management account does not make {choice:?}"),
         };
         let times = (invoked, self.now());
-        everyone(self.accounts.members.len(), (name, op), times, answer)
+        // A Disable (and a sync, which goes on with one) ends the
+        // memberships and then the designation in later transactions:
+        // steps of their own, each somewhere within the call.
+        let ending = [Op::Finish, Op::Finish];
+        let steps: &[Op] = match (&op, &answer) {
+            (Op::Disable, Ok(Answer::Refused(_))) => &[],
+            (Op::Disable | Op::Sync, _) => &ending,
+            _ => &[],
+        };
+        everyone(
+            self.accounts.members.len(),
+            (name, op),
+            steps,
+            times,
+            answer,
+        )
     }
 }
 

@@ -8,6 +8,9 @@ use super::clients::{Actor, Choice, Recorded};
 use super::model::{Answer, Op, Own};
 
 impl Actor {
+    /// A member's call, a quarter of them by GuardDuty's deprecated names
+    /// (AcceptInvitation, GetMasterAccount, DisassociateFromMasterAccount).
+    #[allow(deprecated)]
     pub(super) async fn member_call(&mut self, member: usize, choice: Choice) -> Vec<Recorded> {
         let client = self.client();
         let accounts = self.accounts.clone();
@@ -18,6 +21,7 @@ impl Actor {
         let inviter_id = accounts.admins[admin].as_str();
         let inviter = vec![inviter_id.to_owned()];
         let detector = self.detector_id();
+        let deprecated = self.rng.chance(0.25);
         let invoked = self.now();
         let (name, op, answer) = match choice {
             Choice::ListInvitations => {
@@ -30,19 +34,26 @@ impl Actor {
                 let id = self.seen_ids[admin]
                     .clone()
                     .unwrap_or_else(|| "unlisted".into());
-                let sent = client
-                    .accept_administrator_invitation()
-                    .detector_id(&detector)
-                    .administrator_id(inviter_id)
-                    .invitation_id(&id)
-                    .send()
-                    .await;
-                let answer = done(Ended::of(sent));
-                (
-                    "AcceptAdministratorInvitation",
-                    Op::Own(detector, Own::Accept(admin, id)),
-                    answer,
-                )
+                let (name, sent) = if deprecated {
+                    let sent = client
+                        .accept_invitation()
+                        .detector_id(&detector)
+                        .master_id(inviter_id)
+                        .invitation_id(&id)
+                        .send()
+                        .await;
+                    ("AcceptInvitation", done(Ended::of(sent)))
+                } else {
+                    let sent = client
+                        .accept_administrator_invitation()
+                        .detector_id(&detector)
+                        .administrator_id(inviter_id)
+                        .invitation_id(&id)
+                        .send()
+                        .await;
+                    ("AcceptAdministratorInvitation", done(Ended::of(sent)))
+                };
+                (name, Op::Own(detector, Own::Accept(admin, id)), sent)
             }
             Choice::Decline(_) => {
                 let sent = client.decline_invitations().set_account_ids(Some(inviter));
@@ -65,11 +76,19 @@ impl Actor {
                 )
             }
             Choice::Leave => {
-                let sent = client.disassociate_from_administrator_account();
-                let sent = sent.detector_id(&detector).send().await;
-                let answer = done(Ended::of(sent));
-                let op = Op::Own(detector, Own::Leave);
-                ("DisassociateFromAdministratorAccount", op, answer)
+                let (name, answer) = if deprecated {
+                    let sent = client.disassociate_from_master_account();
+                    let sent = sent.detector_id(&detector).send().await;
+                    ("DisassociateFromMasterAccount", done(Ended::of(sent)))
+                } else {
+                    let sent = client.disassociate_from_administrator_account();
+                    let sent = sent.detector_id(&detector).send().await;
+                    (
+                        "DisassociateFromAdministratorAccount",
+                        done(Ended::of(sent)),
+                    )
+                };
+                (name, Op::Own(detector, Own::Leave), answer)
             }
             Choice::CountInvitations => {
                 let sent = Ended::of(client.get_invitations_count().send().await);
@@ -77,16 +96,25 @@ impl Actor {
                 ("GetInvitationsCount", Op::CountInvitations, whole(count))
             }
             Choice::GetAdministrator => {
-                let sent = client.get_administrator_account();
-                let sent = sent.detector_id(&detector).send().await;
-                let answer = Ended::of(sent).map(|o| {
-                    let id = o.administrator().and_then(|a| a.account_id());
-                    Answer::Administrator(id.and_then(|id| accounts.admin(id)))
-                });
+                let administrator =
+                    |id: Option<&str>| Answer::Administrator(id.and_then(|id| accounts.admin(id)));
+                let (name, answer) = if deprecated {
+                    let sent = client.get_master_account().detector_id(&detector);
+                    let sent = Ended::of(sent.send().await);
+                    let answer =
+                        sent.map(|o| administrator(o.master().and_then(|m| m.account_id())));
+                    ("GetMasterAccount", answer)
+                } else {
+                    let sent = client.get_administrator_account().detector_id(&detector);
+                    let sent = Ended::of(sent.send().await);
+                    let answer =
+                        sent.map(|o| administrator(o.administrator().and_then(|a| a.account_id())));
+                    ("GetAdministratorAccount", answer)
+                };
                 let op = Op::Own(detector, Own::GetAdministrator);
-                ("GetAdministratorAccount", op, whole(answer))
+                (name, op, whole(answer))
             }
-            choice => return self.detector_call(member, choice).await,
+            choice => panic!("a member does not make {choice:?} here"),
         };
         let returned = self.now();
         vec![record(member, name, op, (invoked, returned), answer)]

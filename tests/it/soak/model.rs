@@ -37,8 +37,9 @@ pub const ORG_ADMIN: usize = 2;
 pub enum Designation {
     #[default]
     Enabled,
-    /// Disabled, with organization memberships still to end: only a
-    /// Disable or a sync ends them.
+    /// Disabled, with organization memberships still to end: the
+    /// Disable ends them in later transactions, or the next Disable or
+    /// sync does.
     DisableInProgress,
     Disabled,
 }
@@ -67,6 +68,10 @@ pub enum Op {
     Enable,
     Disable,
     ListAdmins,
+    /// A step of a Disable, or of a sync, after its start: the Disable in
+    /// progress, if one is, goes on (memberships ended, then the
+    /// designation gone), or not yet.
+    Finish,
     /// `ORG_ADMIN`'s Describe and UpdateOrganizationConfiguration and
     /// GetOrganizationStatistics.
     Describe,
@@ -196,7 +201,7 @@ impl Member {
             Op::Own(id, own) => self.own(id, own),
             Op::CreateDetector(enabled) => self.create_detector(*enabled),
             Op::ListDetectors => vec![self.list_detectors()],
-            Op::Enable | Op::Disable | Op::ListAdmins => self.designating(op),
+            Op::Enable | Op::Disable | Op::ListAdmins | Op::Finish => self.designating(op),
             Op::Describe | Op::Configure(_) | Op::Statistics | Op::Sync => self.configuring(op),
         }
     }

@@ -48,7 +48,8 @@ impl Report {
         // unknown outcome.
         let mut by_operation: BTreeMap<&str, (Vec<u64>, usize)> = BTreeMap::new();
         let mut unknown: BTreeMap<&str, usize> = BTreeMap::new();
-        for (_, r) in recorded {
+        let calls = recorded.iter().filter(|(_, r)| !r.step).count();
+        for (_, r) in recorded.iter().filter(|(_, r)| !r.step) {
             let entry = by_operation.entry(r.operation).or_default();
             entry.0.push(r.took);
             if let Some(how) = r.unknown {
@@ -140,7 +141,7 @@ impl Report {
         lines.push(format!("5xx other than injected: {errors}"));
         lines.push(format!(
             "{} operations, {} histories checked, {} not linearizable",
-            recorded.len(),
+            calls,
             verdicts.len(),
             failures.len()
         ));

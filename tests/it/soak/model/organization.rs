@@ -30,13 +30,19 @@ impl Member {
                 after.auto_enable = AutoEnable::None;
                 vec![(Answer::Done, after)]
             }
+            // The designation in progress first; the memberships and the
+            // designation end in the Disable's later steps.
             (Op::Disable, Designation::Enabled | Designation::DisableInProgress) => {
-                let [ended, ending, pending] = self.disabled();
-                [ended, ending, pending]
-                    .into_iter()
-                    .map(|after| (Answer::Done, after))
-                    .collect()
+                let mut after = self.clone();
+                after.designation = Designation::DisableInProgress;
+                vec![(Answer::Done, after)]
             }
+            (Op::Finish, Designation::DisableInProgress) => self
+                .disabled()
+                .into_iter()
+                .map(|after| (Answer::Done, after))
+                .collect(),
+            (Op::Finish, _) => vec![(Answer::Done, self.clone())],
             (Op::ListAdmins, designation) => {
                 let listed = (designation != Designation::Disabled).then_some(designation);
                 vec![(Answer::Designation(listed), self.clone())]
@@ -45,21 +51,18 @@ impl Member {
         }
     }
 
-    /// A Disable's outcomes: the membership through the organization
-    /// ended (the record `Removed`) and the designation gone; or still in
-    /// progress, with the membership ended or not yet.
+    /// A Disable's ending goes on: the membership through the
+    /// organization ended (the record `Removed`) and the designation gone;
+    /// or still in progress, with the membership ended or not yet.
     fn disabled(&self) -> [Member; 3] {
         let mut ended = self.clone();
         if self.through_organization && self.administrator == Some(ORG_ADMIN) {
             ended.records[ORG_ADMIN] = Some(MemberStatus::Removed);
             ended.administrator = None;
         }
-        let mut pending = self.clone();
-        pending.designation = Designation::DisableInProgress;
-        let mut ending = ended.clone();
-        ending.designation = Designation::DisableInProgress;
-        ended.designation = Designation::Disabled;
-        [ended, ending, pending]
+        let mut gone = ended.clone();
+        gone.designation = Designation::Disabled;
+        [gone, ended, self.clone()]
     }
 
     /// `ORG_ADMIN`'s configuration and statistics, done only while it is
@@ -79,23 +82,12 @@ impl Member {
         }
     }
 
-    /// A sync: a Disable in progress finished (a sync that could not
-    /// finish it is recorded as unknown, so may have gone any of a
-    /// Disable's ways), or under `ALL` the member enrolled if it can be.
+    /// A sync: under `ALL` the member enrolled if it can be. A Disable in
+    /// progress it goes on with in its later steps (`Op::Finish`).
     fn synced(&self) -> Vec<Outcome> {
-        match self.designation {
-            Designation::DisableInProgress => {
-                let [ended, ending, pending] = self.disabled();
-                vec![
-                    (Answer::Done, ended),
-                    (Answer::Refused("unfinished".into()), ending),
-                    (Answer::Refused("unfinished".into()), pending),
-                ]
-            }
-            Designation::Enabled if self.auto_enable == AutoEnable::All => {
-                vec![(Answer::Done, self.enroll().unwrap_or_else(|| self.clone()))]
-            }
-            _ => vec![(Answer::Done, self.clone())],
+        if self.locks() {
+            return vec![(Answer::Done, self.enroll().unwrap_or_else(|| self.clone()))];
         }
+        vec![(Answer::Done, self.clone())]
     }
 }
