@@ -323,16 +323,17 @@ impl Direct {
             .flat_map(|m| [HashMap::from(table::org_account_key(m)), detector_key(m)])
             .collect();
         let found = self.batch_get_all(theirs).await;
-        self.enroll_found(admin, members, &found).await;
+        self.enroll_found(admin, members, &found, None).await;
     }
 
     /// The enrolling transactions of `members`, whose detectors (if any)
-    /// are in `found`.
+    /// are in `found`; the sync's check `auto_enable` as it read it.
     async fn enroll_found(
         &self,
         admin: &AccountId,
         members: &[AccountId],
         found: &HashMap<(String, String), Item>,
+        auto_enable: Option<AutoEnable>,
     ) {
         let now = table::now();
         let detector = detector_id(admin.as_str());
@@ -340,6 +341,7 @@ impl Direct {
             admin,
             detector: &detector,
             limit: store::DEFAULT_MEMBER_LIMIT,
+            auto_enable,
         };
         let enrollments: Vec<_> = members
             .iter()
@@ -427,7 +429,8 @@ impl Direct {
                 .flat_map(|m| [HashMap::from(table::org_account_key(m)), detector_key(m)])
                 .collect();
             let (_, found) = tokio::join!(self.batch_get_all(own), self.batch_get_all(theirs));
-            self.enroll_found(admin, members, &found).await;
+            self.enroll_found(admin, members, &found, Some(AutoEnable::All))
+                .await;
         }
         self.client
             .update_item()

@@ -66,7 +66,7 @@ impl Store {
                     .map(|(a, e)| (a.clone(), e.as_str().to_owned()))
                     .collect();
                 let enrolled = self
-                    .enroll(administrator, detector, &given, Some((org, found)))
+                    .enroll(administrator, detector, &given, Some((org, found)), None)
                     .await?;
                 let last = attempt + 1 == ATTEMPTS;
                 for (result, enrolled) in results.iter_mut().zip(enrolled) {

@@ -29,7 +29,7 @@ use super::organization::org_account;
 use super::records::record_keys;
 use super::transact::Transacted;
 use super::{SERIAL_BUDGET, Store, StoreError};
-use crate::domain::organization::Organization;
+use crate::domain::organization::{AutoEnable, Organization};
 use crate::domain::{AccountId, DetectorId, MemberStatus, Outcome, Reason};
 use crate::table;
 
@@ -59,12 +59,15 @@ impl Store {
     /// request order.
     /// `prior` is a read of the administrator's side already made (with
     /// the records of every account), which the first attempt uses.
+    /// `auto_enable`: the sync's, which every transaction checks still
+    /// holds (`None` for CreateMembers).
     pub async fn enroll(
         &self,
         admin: &AccountId,
         detector: &str,
         accounts: &[(AccountId, String)],
         mut prior: Option<(Organization, HashMap<String, Item>)>,
+        auto_enable: Option<AutoEnable>,
     ) -> Result<Vec<Enrolled>, StoreError> {
         let mut results: Vec<Option<Enrolled>> = accounts.iter().map(|_| None).collect();
         let started = Instant::now();
@@ -170,7 +173,7 @@ impl Store {
                     }
                     continue;
                 }
-                let items = self.compose(admin, detector, &chunk);
+                let items = self.compose(admin, detector, auto_enable, &chunk);
                 let settled = match self.transact(items).await {
                     Ok(Transacted::Applied) => chunk
                         .iter()
@@ -201,6 +204,7 @@ impl Store {
         &self,
         admin: &AccountId,
         detector: &str,
+        auto_enable: Option<AutoEnable>,
         chunk: &[Planned],
     ) -> Vec<TransactWriteItem> {
         let items = chunk
@@ -214,6 +218,7 @@ impl Store {
             admin,
             detector,
             limit: self.member_limit,
+            auto_enable,
         };
         transaction(&self.table, &enrolling, items, delta)
     }

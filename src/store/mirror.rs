@@ -185,7 +185,12 @@ impl Store {
             .map(|a| (a.id.clone(), a.email.clone()))
             .collect();
         for batch in candidates.chunks(ENROLL_BATCH) {
-            let enrolled = self.enroll(admin, &detector.id, batch, None).await?;
+            // Only while auto-enable is still what this sync read: an
+            // update meanwhile has the last word.
+            let auto_enable = Some(org.config.auto_enable);
+            let enrolled = self
+                .enroll(admin, &detector.id, batch, None, auto_enable)
+                .await?;
             for ((account, _), result) in batch.iter().zip(enrolled) {
                 match result {
                     Enrolled::Done(Ok(Outcome::Processed)) => synced.enrolled += 1,

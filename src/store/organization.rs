@@ -66,9 +66,25 @@ pub fn is_enabled_admin(admin: &AccountId) -> Write {
     )
 }
 
-/// Checks, in a transaction, that `admin` is the enabled delegated administrator.
-pub fn check_admin(table: &str, admin: &AccountId) -> TransactWriteItem {
-    transact_check(is_enabled_admin(admin), table, organization_key())
+/// Checks, in a transaction, that `admin` is the enabled delegated
+/// administrator and, for the sync's enrollments, that auto-enable is
+/// still `auto_enable`, as the sync read it.
+pub fn check_admin(
+    table: &str,
+    admin: &AccountId,
+    auto_enable: Option<AutoEnable>,
+) -> TransactWriteItem {
+    let mut check = is_enabled_admin(admin);
+    if let Some(auto_enable) = auto_enable {
+        check.condition += " AND #autoEnable = :autoEnable";
+        check
+            .names
+            .insert("#autoEnable".into(), table::AUTO_ENABLE.into());
+        check
+            .values
+            .insert(":autoEnable".into(), s(auto_enable.as_str()));
+    }
+    transact_check(check, table, organization_key())
 }
 
 /// The consistent `Query` over the mirror's account items; the

@@ -5,7 +5,8 @@
 //! one; UpdateMemberDetectors changes no ex-member's detector; a member
 //! enrolled again gets the e-mail it is enrolled with; CreateMembers whose
 //! caller is disabled between its read and its commit creates the member
-//! as any administrator would. Enable reads once.
+//! as any administrator would; a sync enrolls nothing once auto-enable
+//! changed after its read. Enable reads once.
 
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use guardduty_invitations::api::identity::AuthMode;
@@ -21,7 +22,9 @@ use crate::support::calls::{self, Members, detector};
 use crate::support::events::{Gateway, body_json};
 use crate::support::faults::HoldFirst;
 use crate::support::invariants::assert_invariants;
-use crate::support::org::{ADMIN, MANAGEMENT, active, call, disable, enable, snapshot, sync};
+use crate::support::org::{
+    ADMIN, MANAGEMENT, active, call, disable, enable, snapshot, sync, update,
+};
 use crate::support::{TestTable, account};
 
 /// `(status, email)` of `member`'s record, by GetMembers.
@@ -84,6 +87,7 @@ async fn an_enrollment_brings_back_no_detector_deleted_meanwhile() {
         admin: &admin,
         detector: &admin_detector,
         limit: store::DEFAULT_MEMBER_LIMIT,
+        auto_enable: None,
     };
     let stale = detector(gone);
     for (member, ensure) in [(gone, Ensure::Kept(&stale)), (made, Ensure::New(&stale))] {
@@ -275,5 +279,48 @@ async fn create_members_disabled_between_read_and_commit_creates_the_member() {
         (200, json!({"unprocessedAccounts": []}))
     );
     assert_eq!(record(&app, member).await.0, "Created");
+    assert_invariants(&table).await;
+}
+
+/// Found by the soak: a sync that read auto-enable `ALL` enrolled an
+/// account after an update to `NONE` had returned, which no order of the
+/// two gives. Its enrollment now checks auto-enable is still as it read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sync_enrolls_nothing_once_auto_enable_changed_after_its_read() {
+    let table = TestTable::new().await;
+    let app = table.app(AuthMode::Iam).await;
+    let member = "500000000181";
+    let organization = snapshot(&[active(member)]);
+    sync(&table, &organization).await;
+    table.detector(ADMIN).await;
+    assert_eq!(
+        enable(&app, Gateway::RestV1, MANAGEMENT, ADMIN).await.0,
+        200
+    );
+    let all = json!({"autoEnableOrganizationMembers": "ALL"});
+    assert_eq!(update(&app, Gateway::RestV1, ADMIN, all).await.0, 200);
+    let (hold, reached, go) = HoldFirst::of("TransactWriteItems");
+    let config = table.store_config().await.interceptor(hold);
+    let held = store::Store::new(
+        aws_sdk_dynamodb::Client::from_conf(config.build()),
+        &table.name,
+    );
+    let syncing = tokio::spawn(async move { held.sync(&organization).await });
+    let waited = tokio::task::spawn_blocking(move || reached.recv());
+    waited.await.unwrap().expect("the sync's enrollment held");
+    let none = json!({"autoEnableOrganizationMembers": "NONE"});
+    assert_eq!(update(&app, Gateway::RestV1, ADMIN, none).await.0, 200);
+    go.send(()).unwrap();
+    let synced = syncing.await.unwrap().expect("the sync");
+    assert_eq!((synced.enrolled, synced.unfinished), (0, 0), "{synced:?}");
+    assert_eq!(record(&app, member).await.0, "");
+    assert!(
+        table
+            .store()
+            .detector(&account(member))
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert_invariants(&table).await;
 }

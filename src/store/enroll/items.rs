@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::TransactWriteItem;
 
+use crate::domain::organization::AutoEnable;
 use crate::domain::{AccountId, MemberStatus};
 use crate::store::checks::{check_owned, not_a_member};
 use crate::store::detector::{Ensure, ensure_detector};
@@ -22,11 +23,13 @@ pub(super) const MAX_ITEMS: usize = 100;
 pub(super) const SHARED_ITEMS: usize = 4;
 
 /// Whose enrollments a transaction checks: the administrator, its
-/// detector, its `MEMBER_LIMIT`.
+/// detector, its `MEMBER_LIMIT` and, for the sync's, the auto-enable it
+/// read (a sync enrolls only while the configuration still says so).
 pub struct Checked<'a> {
     pub admin: &'a AccountId,
     pub detector: &'a str,
     pub limit: i64,
+    pub auto_enable: Option<AutoEnable>,
 }
 
 /// One enrolling transaction: the accounts' `items` (each account's from
@@ -39,7 +42,7 @@ pub fn transaction(
     mut items: Vec<TransactWriteItem>,
     delta: (i64, i64),
 ) -> Vec<TransactWriteItem> {
-    items.push(check_admin(table, checked.admin));
+    items.push(check_admin(table, checked.admin, checked.auto_enable));
     items.push(check_owned(table, checked.admin, checked.detector));
     items.push(not_a_member(table, checked.admin));
     if delta != (0, 0) {

@@ -16,6 +16,7 @@
 mod detector;
 mod organization;
 mod relationship;
+mod tests;
 
 use std::collections::BTreeMap;
 
