@@ -104,7 +104,7 @@ impl Report {
             checking.as_secs_f64() * 1e3,
             steps,
             verdicts.len() as f64 / seconds,
-            recorded.len() as f64 / seconds
+            calls as f64 / seconds
         ));
         let mut failures = Vec::new();
         let mut gave_up = 0;
