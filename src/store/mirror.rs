@@ -186,7 +186,8 @@ impl Store {
             .collect();
         for batch in candidates.chunks(ENROLL_BATCH) {
             // Only while auto-enable is still what this sync read: an
-            // update meanwhile has the last word.
+            // update (or a Disable) meanwhile refuses the enrollment, and
+            // the next sync applies what the configuration says then.
             let auto_enable = Some(org.config.auto_enable);
             let enrolled = self
                 .enroll(admin, &detector.id, batch, None, auto_enable)
@@ -194,7 +195,9 @@ impl Store {
             for ((account, _), result) in batch.iter().zip(enrolled) {
                 match result {
                     Enrolled::Done(Ok(Outcome::Processed)) => synced.enrolled += 1,
-                    Enrolled::Done(Ok(Outcome::Unprocessed(Reason::Transient)))
+                    Enrolled::Done(Ok(Outcome::Unprocessed(
+                        Reason::Transient | Reason::NotOrgAdmin,
+                    )))
                     | Enrolled::Done(Err(_))
                     | Enrolled::NotInOrganization => synced.unfinished += 1,
                     Enrolled::Done(Ok(Outcome::Unprocessed(reason))) => {

@@ -283,15 +283,16 @@ async fn create_members_disabled_between_read_and_commit_creates_the_member() {
 }
 
 /// Found by the soak: a sync that read auto-enable `ALL` enrolled an
-/// account after an update to `NONE` had returned, which no order of the
-/// two gives. Its enrollment now checks auto-enable is still as it read.
+/// account after an update had returned, which no order of the two gives.
+/// Its enrollment now checks auto-enable is still as it read, and what it
+/// leaves the next sync applies with the setting of then: here `NEW`, for
+/// an account still new to the mirror.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sync_enrolls_nothing_once_auto_enable_changed_after_its_read() {
     let table = TestTable::new().await;
     let app = table.app(AuthMode::Iam).await;
     let member = "500000000181";
-    let organization = snapshot(&[active(member)]);
-    sync(&table, &organization).await;
+    sync(&table, &snapshot(&[])).await;
     table.detector(ADMIN).await;
     assert_eq!(
         enable(&app, Gateway::RestV1, MANAGEMENT, ADMIN).await.0,
@@ -305,22 +306,20 @@ async fn a_sync_enrolls_nothing_once_auto_enable_changed_after_its_read() {
         aws_sdk_dynamodb::Client::from_conf(config.build()),
         &table.name,
     );
-    let syncing = tokio::spawn(async move { held.sync(&organization).await });
+    let joined = snapshot(&[active(member)]);
+    let syncing = tokio::spawn(async move { held.sync(&joined).await });
     let waited = tokio::task::spawn_blocking(move || reached.recv());
     waited.await.unwrap().expect("the sync's enrollment held");
-    let none = json!({"autoEnableOrganizationMembers": "NONE"});
-    assert_eq!(update(&app, Gateway::RestV1, ADMIN, none).await.0, 200);
+    let new = json!({"autoEnableOrganizationMembers": "NEW"});
+    assert_eq!(update(&app, Gateway::RestV1, ADMIN, new).await.0, 200);
     go.send(()).unwrap();
     let synced = syncing.await.unwrap().expect("the sync");
-    assert_eq!((synced.enrolled, synced.unfinished), (0, 0), "{synced:?}");
+    assert_eq!((synced.enrolled, synced.unfinished), (0, 1), "{synced:?}");
     assert_eq!(record(&app, member).await.0, "");
-    assert!(
-        table
-            .store()
-            .detector(&account(member))
-            .await
-            .unwrap()
-            .is_none()
-    );
+    let detector = table.store().detector(&account(member)).await.unwrap();
+    assert!(detector.is_none());
     assert_invariants(&table).await;
+    let next = sync(&table, &snapshot(&[active(member)])).await;
+    assert_eq!((next.enrolled, next.unfinished), (1, 0), "{next:?}");
+    assert_eq!(record(&app, member).await.0, "Enabled");
 }

@@ -50,7 +50,8 @@ impl Actor {
                 let answer = match store.sync(snapshot).await {
                     Ok(s) if s.unfinished == 0 && !s.disable_unfinished => Ok(Answer::Done),
                     Ok(_) => Err("unfinished"),
-                    Err(_) => Err("busy"),
+                    Err(e) if e.is_transient() => Err("busy"),
+                    Err(_) => Err("5xx"),
                 };
                 ("sync-organization", Op::Sync, answer)
             }

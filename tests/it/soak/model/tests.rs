@@ -5,7 +5,7 @@ use guardduty_invitations::domain::MemberAction;
 use guardduty_invitations::domain::organization::AutoEnable;
 use testkit::linearizable::{Call, Verdict, check};
 
-use super::{Answer, Member, ORG_ADMIN, Op, Own};
+use super::{Answer, Member, ORG_ADMIN, Op, Own, Tags};
 
 const DETECTOR: &str = "d1";
 
@@ -18,8 +18,9 @@ fn call(op: Op, (invoked, returned): (u64, u64), answer: Answer) -> Call<Op, Ans
 }
 
 /// The member enrolled under `ALL`, then the delegated administrator's
-/// Stop of it, answered `stopped`, while `disable` (if any) is recorded.
-fn stop_under_all(disable: &[Op], stopped: Answer) -> Verdict {
+/// Stop of it (20 to 25), answered `stopped`, with `disable`'s steps (if
+/// any) recorded `within` an interval.
+fn stop_under_all(disable: &[Op], within: (u64, u64), stopped: Answer) -> Verdict {
     let mut history = vec![
         call(Op::Configure(AutoEnable::All), (0, 1), Answer::Done),
         call(
@@ -37,24 +38,32 @@ fn stop_under_all(disable: &[Op], stopped: Answer) -> Verdict {
     history.extend(
         disable
             .iter()
-            .map(|op| call(op.clone(), (10, 40), Answer::Done)),
+            .map(|op| call(op.clone(), within, Answer::Done)),
     );
     check(&Member::with_detector(DETECTOR), &history, 10_000).0
 }
 
+const DISABLE: [Op; 3] = [Op::Disable, Op::Finish, Op::Finish];
+
 #[test]
 fn a_stop_between_a_disables_start_and_its_ending_is_explained_by_its_steps() {
-    let steps = [Op::Disable, Op::Finish, Op::Finish];
-    assert_eq!(stop_under_all(&steps, Answer::Done), Verdict::Linearizable);
+    let verdict = stop_under_all(&DISABLE, (10, 40), Answer::Done);
+    assert_eq!(verdict, Verdict::Linearizable);
 }
 
 #[test]
 fn a_disable_taken_as_one_step_cannot_explain_it() {
-    let verdict = stop_under_all(&[Op::Disable], Answer::Done);
-    assert!(
-        matches!(verdict, Verdict::NotLinearizable { .. }),
-        "{verdict:?}"
-    );
+    // Whole before the Stop, the membership is gone; whole after it, the
+    // lock refuses it.
+    for whole in [(10, 11), (30, 31)] {
+        let verdict = stop_under_all(&DISABLE, whole, Answer::Done);
+        assert!(
+            matches!(verdict, Verdict::NotLinearizable { .. }),
+            "{verdict:?}"
+        );
+        let refused = stop_under_all(&DISABLE, whole, Answer::Refused(String::new()));
+        assert_eq!(refused, Verdict::Linearizable, "{whole:?}");
+    }
 }
 
 #[test]
@@ -111,11 +120,12 @@ fn a_member_learns_its_detector_id_from_an_enrollment_through_the_list() {
         call(
             Op::Own("old".into(), Own::GetDetector),
             (6, 7),
-            Answer::Done,
+            Answer::Detector(true, Tags::new()),
         ),
     ];
     let verdict = check(&start, &history, 10_000).0;
-    // GetDetector of another ID is refused, whatever it answered here.
+    // Another ID is refused: what the member's own detector answers does
+    // not fit it.
     assert!(
         matches!(verdict, Verdict::NotLinearizable { ref stuck, .. } if stuck == &[3]),
         "{verdict:?}"
