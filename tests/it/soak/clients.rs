@@ -127,21 +127,24 @@ pub enum Choice {
     Statistics,
 }
 
+/// A member's calls on its detector or its tags.
+const DETECTOR_CALLS: [Choice; 8] = [
+    Choice::CreateDetector,
+    Choice::ListDetectors,
+    Choice::GetDetector,
+    Choice::UpdateDetector,
+    Choice::DeleteDetector,
+    Choice::Tag,
+    Choice::Untag,
+    Choice::ListTags,
+];
+
 impl Choice {
-    /// A member's call on its detector or its tags.
     fn on_detector(&self) -> bool {
-        use Choice::*;
-        matches!(
-            self,
-            CreateDetector
-                | ListDetectors
-                | GetDetector
-                | UpdateDetector
-                | DeleteDetector
-                | Tag
-                | Untag
-                | ListTags
-        )
+        let kind = std::mem::discriminant(self);
+        DETECTOR_CALLS
+            .iter()
+            .any(|c| std::mem::discriminant(c) == kind)
     }
 }
 
@@ -205,16 +208,6 @@ impl Actor {
             (6, 1),
             (7, 4),
         ];
-        const DETECTOR: [Choice; 8] = [
-            Choice::CreateDetector,
-            Choice::ListDetectors,
-            Choice::GetDetector,
-            Choice::UpdateDetector,
-            Choice::DeleteDetector,
-            Choice::Tag,
-            Choice::Untag,
-            Choice::ListTags,
-        ];
         let admin = self.rng.below(ADMINS);
         match self.role {
             Role::Admin(a) => {
@@ -260,7 +253,7 @@ impl Actor {
                 4 => Choice::Leave,
                 5 => Choice::GetAdministrator,
                 6 => Choice::CountInvitations,
-                _ => DETECTOR[self.rng.below(DETECTOR.len())].clone(),
+                _ => DETECTOR_CALLS[self.rng.below(DETECTOR_CALLS.len())].clone(),
             },
         }
     }

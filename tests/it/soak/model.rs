@@ -222,6 +222,16 @@ impl Member {
     }
 }
 
+/// Whether a call's `id` is that of an invitation or detector whose ID is
+/// `known`: while it is not known, either (it is learnt when it is).
+fn could_be(known: Option<&str>, id: &str) -> &'static [bool] {
+    match known {
+        Some(known) if known == id => &[true],
+        Some(_) => &[false],
+        None => &[true, false],
+    }
+}
+
 /// Whether `seen` is what `expected` says, learning the IDs an answer
 /// shows for the first time into `after`.
 fn agrees(expected: &Answer, seen: &Answer, after: &mut Member) -> bool {

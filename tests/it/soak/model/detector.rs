@@ -2,7 +2,7 @@
 //! refused for any other ID; DeleteDetector is refused while the member is
 //! associated; its tags go with it.
 
-use super::{Answer, Detector, Member, Outcome, Own, Tags};
+use super::{Answer, Detector, Member, Outcome, Own, Tags, could_be};
 
 impl Member {
     /// A call on the detector `id`: refused unless it is the member's
@@ -11,12 +11,8 @@ impl Member {
         let Some(detector) = &self.detector else {
             return vec![self.refused()];
         };
-        let matches: &[bool] = match &detector.id {
-            Some(known) => &[known == id],
-            None => &[true, false],
-        };
         let mut outcomes = Vec::new();
-        for &matching in matches {
+        for &matching in could_be(detector.id.as_deref(), id) {
             if !matching {
                 outcomes.push(self.refused());
                 continue;

@@ -5,7 +5,9 @@
 
 use guardduty_invitations::domain::{Action, MemberAction, MemberStatus, Status};
 
-use super::{ADMINS, Answer, Designation, Detector, Invitation, Member, ORG_ADMIN, Outcome, Tags};
+use super::{
+    ADMINS, Answer, Designation, Detector, Invitation, Member, ORG_ADMIN, Outcome, Tags, could_be,
+};
 
 impl Member {
     fn record_moves(&self, admin: usize, action: MemberAction) -> Option<Option<MemberStatus>> {
@@ -119,13 +121,8 @@ impl Member {
         let Some(invitation) = &self.invitations[admin] else {
             return vec![self.refused()];
         };
-        // The ID may be the invitation's (learnt now) or not, while unknown.
-        let matches: &[bool] = match &invitation.id {
-            Some(known) => &[known == id],
-            None => &[true, false],
-        };
         let mut outcomes = Vec::new();
-        for &matching in matches {
+        for &matching in could_be(invitation.id.as_deref(), id) {
             let mut after = self.clone();
             if matching {
                 after.invitations[admin].as_mut().expect("read above").id = Some(id.to_owned());
